@@ -1,0 +1,18 @@
+import { useSession } from "next-auth/react";
+import { sessionErrorMessage } from "./sessionErrorMessage";
+
+/** Who is signed in (name and email), or that nobody is, or why the session could not be confirmed. */
+export function UserSummary() {
+  const { data: session, status } = useSession();
+  if (status === "loading") return <p>Checking your session…</p>;
+  if (session?.error) return <p role="alert">{sessionErrorMessage(session.error)}</p>;
+  if (!session?.user) return <p>You are signed out.</p>;
+  return (
+    <dl className="user">
+      <dt>Name</dt>
+      <dd>{session.user.name ?? "—"}</dd>
+      <dt>Email</dt>
+      <dd>{session.user.email ?? "—"}</dd>
+    </dl>
+  );
+}

@@ -1,0 +1,20 @@
+import type { IncomingMessage } from "node:http";
+
+/** A parsed form body, or why it was refused. */
+export type FormBody = { ok: true; fields: URLSearchParams } | { ok: false; reason: string };
+
+/** Reads an application/x-www-form-urlencoded body of at most `maxBytes`, refusing anything else. */
+export async function readFormBody(req: IncomingMessage, maxBytes: number): Promise<FormBody> {
+  const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") return { ok: false, reason: "not a form body" };
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes) return { ok: false, reason: "body too large" };
+
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return { ok: false, reason: "body too large" };
+    chunks.push(chunk as Buffer);
+  }
+  return { ok: true, fields: new URLSearchParams(Buffer.concat(chunks).toString("utf8")) };
+}

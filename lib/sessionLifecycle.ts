@@ -1,0 +1,175 @@
+import { randomUUID } from "node:crypto";
+import { decodeJwt } from "jose";
+import type { JWT } from "next-auth/jwt";
+import { log } from "./log";
+import { rolesFromAccessToken } from "./roles";
+import { sessionKeys } from "./sessionKeys";
+import { SessionEndedError } from "./sessionEnded";
+import { StoreUnavailableError, type SessionStore } from "./sessionStore";
+import { ensureFreshTokens, isFresh, parseTokenState, saveTokenState, type TokenState } from "./sessionTokens";
+import { RefreshError, refreshTokens } from "./tokenRefresh";
+
+/** What the lifecycle needs from the configuration; passed in so tests can vary it. */
+export interface LifecycleConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Bound for one refresh (and for waiting on another instance's refresh), in ms. */
+  refreshTimeoutMs: number;
+  /** next-auth's session.maxAge in seconds: the upper bound of any app session. */
+  sessionMaxAgeS: number;
+}
+
+/** The token-endpoint answer next-auth hands the jwt callback at sign-in. */
+export interface SignInAccount {
+  provider: string;
+  id_token?: string;
+  access_token?: string;
+  refresh_token?: string;
+  expires_at?: number;
+  refresh_expires_in?: number;
+}
+
+const nowS = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Builds the cookie payload at sign-in and stores the access token and roles server-side.
+ * The cookie keeps the id_token (logout hint) and the refresh token; the access token stays out of it.
+ */
+export async function startSession(
+  token: JWT,
+  account: SignInAccount,
+  store: SessionStore,
+  config: LifecycleConfig,
+): Promise<JWT> {
+  if (!account.id_token || !account.access_token || !account.refresh_token) {
+    throw new Error("Keycloak returned no id_token, access_token or refresh_token at sign-in");
+  }
+  const now = nowS();
+  const sessionId = randomUUID();
+  const sid = readSid(account.id_token);
+  const state: TokenState = {
+    accessToken: account.access_token,
+    expiresAt: account.expires_at ?? now + 60,
+    refreshToken: account.refresh_token,
+    refreshExpiresAt: account.refresh_expires_in ? now + Number(account.refresh_expires_in) : undefined,
+    roles: rolesFromAccessToken(account.access_token, config.clientId),
+  };
+  await saveTokenState(store, sessionId, state, config.sessionMaxAgeS * 1000);
+  log.info("SESSION_STARTED", { session: shortId(sessionId) });
+  return {
+    sub: token.sub,
+    name: token.name,
+    email: token.email,
+    picture: token.picture,
+    provider: "keycloak",
+    id_token: account.id_token,
+    refresh_token: state.refreshToken,
+    expires_at: state.expiresAt,
+    refresh_expires_at: state.refreshExpiresAt,
+    sessionId,
+    sid,
+    signedInAt: now,
+    roles: state.roles,
+  };
+}
+
+/**
+ * Runs on every session read: ends the session if it was revoked or Keycloak's refresh window closed,
+ * refreshes the access token once it expires (one refresh per session across instances), and attaches
+ * the roles. Throws SessionEndedError when the session is over; marks `error` when it cannot be
+ * confirmed right now (store or Keycloak unreachable) without losing the cookie.
+ */
+export async function continueSession(token: JWT, store: SessionStore, config: LifecycleConfig): Promise<JWT> {
+  const { sessionId, sid, sub } = token;
+  const next: JWT = { ...token, error: undefined, roles: undefined };
+  if (!sessionId || !token.refresh_token) throw new SessionEndedError("EXPIRED");
+
+  let state: TokenState | null;
+  try {
+    // One round trip: the server-side tokens and the revocation marks that can end this session.
+    const [rawState, revokedSession, revokedSid, revokedSubAt] = await store.getMany([
+      sessionKeys.tokens(sessionId),
+      sessionKeys.revokedSession(sessionId),
+      sessionKeys.revokedSid(sid ?? "none"),
+      sessionKeys.revokedSub(sub ?? "none"),
+    ]);
+    if (revokedSession) throw new SessionEndedError("REVOKED");
+    if (sid && revokedSid) throw new SessionEndedError("BACKCHANNEL_LOGOUT");
+    if (sub && revokedSubAt && Number(revokedSubAt) >= (token.signedInAt ?? 0) * 1000) {
+      throw new SessionEndedError("BACKCHANNEL_LOGOUT");
+    }
+    state = parseTokenState(rawState);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) {
+      log.error("SESSION_CHECK_UNAVAILABLE", { session: shortId(sessionId), behaviour: "fail-closed" });
+      return { ...next, error: "SessionUnavailable" };
+    }
+    throw error;
+  }
+
+  // The refresh token expires with Keycloak's SSO session (idle or max): so does the app session.
+  if (token.refresh_expires_at && nowS() >= token.refresh_expires_at) {
+    throw new SessionEndedError("EXPIRED");
+  }
+
+  if (!state || !isFresh(state)) {
+    try {
+      state = await ensureFreshTokens({
+        store,
+        sessionId,
+        cookieRefreshToken: token.refresh_token,
+        refresh: (refreshToken) =>
+          refreshTokens({
+            issuer: config.issuer,
+            clientId: config.clientId,
+            clientSecret: config.clientSecret,
+            refreshToken,
+            timeoutMs: config.refreshTimeoutMs,
+          }),
+        rolesOf: (accessToken) => rolesFromAccessToken(accessToken, config.clientId),
+        waitMs: config.refreshTimeoutMs + 1000,
+        fallbackTtlMs: config.sessionMaxAgeS * 1000,
+      });
+      log.info("SESSION_TOKENS_FRESH", { session: shortId(sessionId) });
+    } catch (error) {
+      if (error instanceof RefreshError && error.code === "INVALID_GRANT") {
+        await store
+          .set(sessionKeys.revokedSession(sessionId), "refresh-refused", config.sessionMaxAgeS * 1000)
+          .catch(() => undefined);
+        throw new SessionEndedError("REFRESH_REFUSED");
+      }
+      const reason = error instanceof StoreUnavailableError ? "store unavailable" : (error as Error).message;
+      log.warn("SESSION_REFRESH_FAILED", { session: shortId(sessionId), reason });
+      return { ...next, error: error instanceof StoreUnavailableError ? "SessionUnavailable" : "RefreshAccessTokenError" };
+    }
+  }
+
+  return {
+    ...next,
+    refresh_token: state.refreshToken,
+    expires_at: state.expiresAt,
+    refresh_expires_at: state.refreshExpiresAt ?? token.refresh_expires_at,
+    roles: state.roles,
+  };
+}
+
+/** The server-side access token of a session, if fresh (call after continueSession ran for this request). */
+export async function storedAccessToken(store: SessionStore, sessionId: string): Promise<string | null> {
+  const state = parseTokenState(await store.get(sessionKeys.tokens(sessionId)));
+  return state && isFresh(state) ? state.accessToken : null;
+}
+
+function readSid(idToken: string): string | undefined {
+  try {
+    const { sid } = decodeJwt(idToken);
+    return typeof sid === "string" ? sid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** First 8 characters of an id: enough to follow one session through the logs. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}

@@ -1,0 +1,53 @@
+import Redis from "ioredis";
+import { log } from "../log";
+import { StoreUnavailableError, type SessionStore } from "./sessionStore";
+
+const KEY_PREFIX = "kcauth:";
+const COMMAND_TIMEOUT_MS = 500;
+
+/**
+ * Redis-backed store shared by every instance. Commands fail fast (no offline queue, 500 ms bound)
+ * while Redis is unreachable, so requests get a StoreUnavailableError instead of hanging; the client
+ * keeps reconnecting in the background and logs each change of state once.
+ */
+export function createRedisStore(url: string): SessionStore {
+  const client = new Redis(url, {
+    keyPrefix: KEY_PREFIX,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: 1000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+
+  let healthy = true;
+  client.on("ready", () => {
+    if (!healthy) log.info("STORE_REDIS_RECONNECTED");
+    healthy = true;
+  });
+  client.on("error", (error: Error) => {
+    if (healthy) log.error("STORE_REDIS_UNAVAILABLE", { message: error.message, behaviour: "fail-closed" });
+    healthy = false;
+  });
+
+  const run = async <T>(command: () => Promise<T>): Promise<T> => {
+    try {
+      return await command();
+    } catch (error) {
+      throw new StoreUnavailableError("Redis did not answer", { cause: error });
+    }
+  };
+
+  return {
+    kind: "redis",
+    get: (key) => run(() => client.get(key)),
+    getMany: (keys) => run(() => (keys.length ? client.mget(...keys) : Promise.resolve([]))),
+    set: (key, value, ttlMs) => run(async () => void (await client.set(key, value, "PX", Math.max(1, Math.ceil(ttlMs))))),
+    setIfAbsent: (key, value, ttlMs) =>
+      run(async () => (await client.set(key, value, "PX", Math.max(1, Math.ceil(ttlMs)), "NX")) === "OK"),
+    delete: (key) => run(async () => void (await client.del(key))),
+    close: async () => {
+      client.disconnect();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * A small key-value contract with per-key expiry: everything several app instances must share
+ * (revoked sessions, refresh coordination, server-side tokens, seen logout-token ids) goes through it.
+ */
+export interface SessionStore {
+  readonly kind: "memory" | "redis";
+  get(key: string): Promise<string | null>;
+  /** Values in the order of `keys`, null where absent or expired. */
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
+  /** Stores `value`, replacing any old one; it expires after `ttlMs`. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Stores `value` only if the key is absent; true when this call stored it (a lock or a first sighting). */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The shared store did not answer; callers fail closed. */
+export class StoreUnavailableError extends Error {
+  readonly code = "STORE_UNAVAILABLE";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StoreUnavailableError";
+  }
+}

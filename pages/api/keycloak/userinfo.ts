@@ -1,0 +1,33 @@
+import axios from "axios";
+import type { NextApiRequest, NextApiResponse } from "next";
+import { getAccessToken } from "@/lib/accessToken";
+import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { discover } from "@/lib/oidcDiscovery";
+
+const USERINFO_TIMEOUT_MS = 3000;
+
+/** Example of a server-side call to a Keycloak-protected resource: the user's userinfo, with the access token. */
+export default async function userinfo(req: NextApiRequest, res: NextApiResponse) {
+  res.setHeader("Cache-Control", "private, no-store");
+  if (req.method !== "GET") {
+    res.setHeader("Allow", "GET");
+    return res.status(405).json({ error: "method_not_allowed" });
+  }
+  const auth = await getAccessToken(req, res);
+  if (!auth) return res.status(401).json({ error: "not_signed_in" });
+
+  try {
+    const { userinfo_endpoint } = await discover(getEnv().KEYCLOAK_ISSUER);
+    if (!userinfo_endpoint) throw new Error("no userinfo_endpoint in discovery");
+    const response = await axios.get<Record<string, unknown>>(userinfo_endpoint, {
+      headers: { Authorization: `Bearer ${auth.accessToken}`, Accept: "application/json" },
+      signal: AbortSignal.timeout(USERINFO_TIMEOUT_MS),
+    });
+    const { sub, name, email, preferred_username } = response.data;
+    return res.status(200).json({ sub, name, email, preferred_username });
+  } catch (error) {
+    log.warn("USERINFO_FAILED", { status: axios.isAxiosError(error) ? error.response?.status : undefined });
+    return res.status(502).json({ error: "keycloak_unavailable" });
+  }
+}
