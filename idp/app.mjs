@@ -1,0 +1,81 @@
+import { createAccounts } from "./accounts.mjs";
+import { createBackchannelSender } from "./backchannel.mjs";
+import { createControl } from "./control.mjs";
+import { createFaults, endpointOf } from "./faults.mjs";
+import { sendJson } from "./http.mjs";
+import { createInteractions } from "./interactions.mjs";
+import { createKeys } from "./keys.mjs";
+import { log } from "./log.mjs";
+import { createLogout } from "./logout.mjs";
+import { createProvider, ROUTES } from "./provider.mjs";
+import { createRefreshTokenCodec } from "./refreshTokens.mjs";
+import { createSessions } from "./sessions.mjs";
+import { createStats } from "./stats.mjs";
+import { createStore } from "./store.mjs";
+import { tokenEndpointMiddleware } from "./tokenEndpoint.mjs";
+import { createUserinfo } from "./userinfo.mjs";
+import { createVerifier } from "./verify.mjs";
+
+/** Wires the IdP together; returns a Node request handler and a close function. */
+export function createIdp(config) {
+  const keys = createKeys(config);
+  const store = createStore({ ssoIdleS: config.ssoIdleS, ssoMaxS: config.ssoMaxS });
+  const accounts = createAccounts(config.users);
+  const stats = createStats();
+  const faults = createFaults();
+  const codec = createRefreshTokenCodec({ issuer: config.issuer, key: keys.refreshKey, kid: keys.refreshKid });
+  const verifier = createVerifier({ issuer: config.issuer, publicKey: keys.publicKey, clientId: config.client.clientId });
+  const sendBackchannelLogout = createBackchannelSender({ config, keys, stats });
+  const sessions = createSessions({ store, accounts, clientId: config.client.clientId, sendBackchannelLogout });
+  const provider = createProvider({ config, keys, store, accounts });
+  provider.use(tokenEndpointMiddleware({
+    paths: ROUTES, codec, store, sessions, stats, revokeRefreshToken: config.revokeRefreshToken,
+  }));
+
+  const mount = `/realms/${config.realmName}`;
+  const callback = provider.callback();
+  const logout = createLogout({ config, provider, verifier, codec, store, sessions, stats });
+  const userinfo = createUserinfo({ verifier, store, accounts });
+  const interactions = createInteractions({ provider, accounts, realmName: config.realmName });
+  const control = createControl({ sessions, faults, stats });
+
+  async function route(req, res) {
+    const url = new URL(req.url, config.issuer);
+    if (url.pathname.startsWith("/_idp/")) return control(req, res, url);
+
+    const match = /^\/realms\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    if (!match) return sendJson(res, 404, { error: "Not Found" });
+    if (decodeURIComponent(match[1]) !== config.realmName) return sendJson(res, 404, { error: "Realm does not exist" });
+
+    const realmPath = match[2] ?? "/";
+    if (await faults.apply(endpointOf(realmPath), req, res)) return undefined;
+    if (realmPath === ROUTES.end_session) return logout(req, res, url);
+    if (realmPath === ROUTES.userinfo) return userinfo(req, res);
+    if (realmPath.startsWith("/login-actions/")) return interactions(req, res, url.pathname);
+    if (realmPath === "/") {
+      return sendJson(res, 200, { realm: config.realmName, "token-service": `${config.issuer}/protocol/openid-connect` });
+    }
+    // oidc-provider derives its mount path from originalUrl vs url.
+    req.originalUrl = req.url;
+    req.url = req.url.slice(mount.length);
+    return callback(req, res);
+  }
+
+  return {
+    /** Node `http` request handler. */
+    async handle(req, res) {
+      try {
+        await route(req, res);
+      } catch (err) {
+        log(`error: ${req.method} ${new URL(req.url, config.issuer).pathname}: ${err?.message ?? err}`);
+        if (!res.headersSent) sendJson(res, err?.status ?? 500, { error: "server_error" });
+        else res.destroy();
+      }
+    },
+    /** Releases timers and hung requests. */
+    close() {
+      faults.clear();
+      store.close();
+    },
+  };
+}

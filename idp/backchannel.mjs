@@ -1,0 +1,53 @@
+import { randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
+import { log } from "./log.mjs";
+
+/** Keycloak waits about this long for a back-channel receiver, then gives up without retrying. */
+const BACKCHANNEL_TIMEOUT_MS = 5000;
+const LOGOUT_TOKEN_TTL_S = 120;
+
+/** Sends OIDC Back-Channel Logout 1.0 requests shaped like Keycloak 26's. */
+export function createBackchannelSender({ config, keys, stats }) {
+  const { issuer, client } = config;
+
+  async function logoutToken({ sub, sid }) {
+    const iat = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      iat,
+      exp: iat + LOGOUT_TOKEN_TTL_S,
+      jti: randomUUID(),
+      iss: issuer,
+      aud: client.clientId,
+      sub,
+      typ: "Logout",
+      ...(client.backchannelLogoutSessionRequired ? { sid } : {}),
+      events: { "http://schemas.openid.net/event/backchannel-logout": {} },
+    })
+      .setProtectedHeader({ alg: "RS256", typ: "logout+jwt", kid: keys.kid })
+      .sign(keys.privateKey);
+  }
+
+  /** POSTs a logout token for one session to the client's back-channel URL; resolves once done or timed out. */
+  return async function sendBackchannelLogout({ sub, sid }) {
+    const url = client.backchannelLogoutUrl;
+    if (!url) return;
+    const started = Date.now();
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ logout_token: await logoutToken({ sub, sid }) }),
+        redirect: "manual",
+        signal: AbortSignal.timeout(BACKCHANNEL_TIMEOUT_MS),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      const ok = response.status === 200 || response.status === 204;
+      stats.get().backchannel[ok ? "sent" : "failed"] += 1;
+      log(`backchannel logout ${ok ? "sent" : "failed"}: sid=${sid} status=${response.status} in ${Date.now() - started} ms to ${url}`);
+    } catch (err) {
+      stats.get().backchannel.failed += 1;
+      const reason = err?.name === "TimeoutError" ? `no answer within ${BACKCHANNEL_TIMEOUT_MS} ms` : (err?.cause?.code ?? err?.message);
+      log(`backchannel logout failed: sid=${sid} ${reason} to ${url}`);
+    }
+  };
+}

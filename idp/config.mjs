@@ -1,0 +1,73 @@
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { loadRealm } from "./realm.mjs";
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const DEFAULT_APP_ORIGINS = ["http://localhost:3000", "http://host.docker.internal:3000"];
+/** Fixed on purpose: refresh tokens and cookies must survive an IdP restart. Dev only. */
+const DEV_SECRET = "idp-dev-secret-not-for-production";
+
+function positiveInt(env, name, fallback) {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0) {
+    throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function url(env, name) {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  try {
+    return new URL(raw);
+  } catch {
+    throw new Error(`${name} must be an absolute URL, got "${raw}"`);
+  }
+}
+
+function bool(env, name, fallback) {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (raw !== "true" && raw !== "false") throw new Error(`${name} must be "true" or "false", got "${raw}"`);
+  return raw === "true";
+}
+
+function rebase(value, appOrigin) {
+  if (!appOrigin) return value;
+  const origin = DEFAULT_APP_ORIGINS.find((o) => value.startsWith(o));
+  return origin ? appOrigin + value.slice(origin.length) : value;
+}
+
+/** Reads and checks the IDP_* variables and the realm file once; throws naming the bad variable. */
+export function loadConfig(env = process.env) {
+  const port = positiveInt(env, "IDP_PORT", 8080);
+  if (port > 65535) throw new Error(`IDP_PORT must be at most 65535, got "${port}"`);
+  const host = env.IDP_HOST || "127.0.0.1";
+  const realmFile = path.resolve(REPO_ROOT, env.IDP_REALM_FILE || "keycloak/realm-nextjs.json");
+  const realm = loadRealm(realmFile);
+  const appOrigin = url(env, "IDP_APP_URL")?.origin;
+  const backchannelOverride = url(env, "IDP_BACKCHANNEL_LOGOUT_URL")?.href;
+  const { client } = realm;
+  const backchannelLogoutUrl = backchannelOverride ?? (client.backchannelLogoutUrl && rebase(client.backchannelLogoutUrl, appOrigin));
+
+  return Object.freeze({
+    port,
+    host,
+    realmFile,
+    realmName: realm.name,
+    issuer: `http://localhost:${port}/realms/${realm.name}`,
+    accessTokenTtlS: positiveInt(env, "IDP_ACCESS_TOKEN_TTL_S", realm.accessTokenLifespanS),
+    ssoIdleS: positiveInt(env, "IDP_SSO_IDLE_S", realm.ssoSessionIdleS),
+    ssoMaxS: positiveInt(env, "IDP_SSO_MAX_S", realm.ssoSessionMaxS),
+    revokeRefreshToken: bool(env, "IDP_REVOKE_REFRESH_TOKEN", realm.revokeRefreshToken),
+    devSecret: DEV_SECRET,
+    client: Object.freeze({
+      ...client,
+      redirectUris: client.redirectUris.map((u) => rebase(u, appOrigin)),
+      postLogoutRedirectUris: client.postLogoutRedirectUris.map((u) => rebase(u, appOrigin)),
+      backchannelLogoutUrl,
+    }),
+    users: realm.users,
+  });
+}

@@ -1,0 +1,53 @@
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Reads a request body as a string (at most 64 KB). */
+export async function readBody(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw Object.assign(new Error("request body too large"), { status: 413 });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads an application/x-www-form-urlencoded body into a plain object (empty for other types). */
+export async function readForm(req) {
+  const type = String(req.headers["content-type"] ?? "");
+  const body = await readBody(req);
+  return type.startsWith("application/x-www-form-urlencoded") ? Object.fromEntries(new URLSearchParams(body)) : {};
+}
+
+/** Reads a JSON body; an empty body is {}. */
+export async function readJson(req) {
+  const body = await readBody(req);
+  return body ? JSON.parse(body) : {};
+}
+
+/** Sends JSON with no-store caching. */
+export function sendJson(res, status, value) {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(value));
+}
+
+/** Sends an HTML page with no-store caching. */
+export function sendHtml(res, status, html, headers = {}) {
+  res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...headers });
+  res.end(html);
+}
+
+/** Client id and secret from HTTP Basic auth (RFC 6749 §2.3.1 form-encodes both parts), or undefined. */
+export function basicCredentials(req) {
+  const [scheme, value] = String(req.headers.authorization ?? "").split(" ");
+  if (scheme?.toLowerCase() !== "basic" || !value) return undefined;
+  const decoded = Buffer.from(value, "base64").toString("utf8");
+  const i = decoded.indexOf(":");
+  if (i < 0) return undefined;
+  const decode = (s) => decodeURIComponent(s.replace(/\+/g, " "));
+  try {
+    return { clientId: decode(decoded.slice(0, i)), clientSecret: decode(decoded.slice(i + 1)) };
+  } catch {
+    return undefined;
+  }
+}
