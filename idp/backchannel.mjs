@@ -2,13 +2,11 @@ import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { log } from "./log.mjs";
 
-/** Keycloak waits about this long for a back-channel receiver, then gives up without retrying. */
-const BACKCHANNEL_TIMEOUT_MS = 5000;
 const LOGOUT_TOKEN_TTL_S = 120;
 
 /** Sends OIDC Back-Channel Logout 1.0 requests shaped like Keycloak 26's. */
 export function createBackchannelSender({ config, keys, stats }) {
-  const { issuer, client } = config;
+  const { issuer, client, backchannelTimeoutMs } = config;
 
   async function logoutToken({ sub, sid }) {
     const iat = Math.floor(Date.now() / 1000);
@@ -38,7 +36,7 @@ export function createBackchannelSender({ config, keys, stats }) {
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ logout_token: await logoutToken({ sub, sid }) }),
         redirect: "manual",
-        signal: AbortSignal.timeout(BACKCHANNEL_TIMEOUT_MS),
+        signal: AbortSignal.timeout(backchannelTimeoutMs),
       });
       await response.arrayBuffer().catch(() => undefined);
       const ok = response.status === 200 || response.status === 204;
@@ -46,7 +44,7 @@ export function createBackchannelSender({ config, keys, stats }) {
       log(`backchannel logout ${ok ? "sent" : "failed"}: sid=${sid} status=${response.status} in ${Date.now() - started} ms to ${url}`);
     } catch (err) {
       stats.get().backchannel.failed += 1;
-      const reason = err?.name === "TimeoutError" ? `no answer within ${BACKCHANNEL_TIMEOUT_MS} ms` : (err?.cause?.code ?? err?.message);
+      const reason = err?.name === "TimeoutError" ? `no answer within ${backchannelTimeoutMs} ms` : (err?.cause?.code ?? err?.message);
       log(`backchannel logout failed: sid=${sid} ${reason} to ${url}`);
     }
   };

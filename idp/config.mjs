@@ -6,6 +6,8 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 const DEFAULT_APP_ORIGINS = ["http://localhost:3000", "http://host.docker.internal:3000"];
 /** Fixed on purpose: refresh tokens and cookies must survive an IdP restart. Dev only. */
 const DEV_SECRET = "idp-dev-secret-not-for-production";
+/** Keycloak waits about this long for a back-channel receiver, then gives up without retrying. */
+const BACKCHANNEL_TIMEOUT_MS = 5000;
 
 function positiveInt(env, name, fallback) {
   const raw = env[name];
@@ -61,6 +63,7 @@ export function loadConfig(env = process.env) {
     ssoIdleS: positiveInt(env, "IDP_SSO_IDLE_S", realm.ssoSessionIdleS),
     ssoMaxS: positiveInt(env, "IDP_SSO_MAX_S", realm.ssoSessionMaxS),
     revokeRefreshToken: bool(env, "IDP_REVOKE_REFRESH_TOKEN", realm.revokeRefreshToken),
+    backchannelTimeoutMs: positiveInt(env, "IDP_BACKCHANNEL_TIMEOUT_MS", BACKCHANNEL_TIMEOUT_MS),
     devSecret: DEV_SECRET,
     client: Object.freeze({
       ...client,

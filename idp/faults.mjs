@@ -34,10 +34,10 @@ export function createFaults() {
     },
     /** Removes all faults and frees hung requests' sockets. */
     clear() {
+      if (faults.size) log("faults cleared");
       faults.clear();
       for (const socket of hung) socket.destroy();
       hung.clear();
-      log("faults cleared");
     },
     list: () => [...faults.values()],
     /** Applies a matching fault; true when the request has been dealt with (must not be answered). */

@@ -39,16 +39,16 @@ describe("start-up configuration", () => {
     }
   });
 
-  it("answers the logout after a hanging back-channel receiver times out (about 5 s)", async () => {
+  it("answers the logout once a hanging back-channel receiver times out, and counts it as failed", async () => {
     const receiver = await startBackchannelReceiver();
     receiver.mode = "hang";
-    const idp = await startIdp({ env: { IDP_BACKCHANNEL_LOGOUT_URL: receiver.url } });
+    const idp = await startIdp({ env: { IDP_BACKCHANNEL_LOGOUT_URL: receiver.url, IDP_BACKCHANNEL_TIMEOUT_MS: "800" } });
     try {
       const { tokens } = await login({ issuer: idp.issuer });
       const started = Date.now();
       const response = await fetch(`${idp.issuer}/protocol/openid-connect/logout?id_token_hint=${tokens.id_token}`);
       expect(response.status).toBe(200);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(4500);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(750);
       const stats = await (await fetch(`${idp.origin}/_idp/stats`)).json();
       expect(stats.backchannel).toEqual({ sent: 0, failed: 1 });
       expect(idp.output()).not.toContain(tokens.id_token);
@@ -56,5 +56,5 @@ describe("start-up configuration", () => {
       await idp.stop();
       await receiver.close();
     }
-  }, 15_000);
+  });
 });
