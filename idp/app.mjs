@@ -28,6 +28,9 @@ export function createIdp(config) {
   const sendBackchannelLogout = createBackchannelSender({ config, keys, stats });
   const sessions = createSessions({ store, accounts, clientId: config.client.clientId, sendBackchannelLogout });
   const provider = createProvider({ config, keys, store, accounts });
+  // oidc-provider still ends sessions itself when a different user signs in over a live session; route its
+  // notification through our sender (Keycloak's token shape and timeout; its own fetch refuses loopback).
+  provider.Client.prototype.backchannelLogout = (sub, sid) => sendBackchannelLogout({ sub, sid });
   provider.use(tokenEndpointMiddleware({
     paths: ROUTES, codec, store, sessions, stats, revokeRefreshToken: config.revokeRefreshToken,
   }));
