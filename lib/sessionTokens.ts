@@ -58,7 +58,17 @@ export interface RefreshCoordination {
   fallbackTtlMs: number;
 }
 
-const inFlight = new Map<string, Promise<TokenState>>();
+/** Refreshes that share one in-process coalescing map: one per process (tests make several). */
+export function createRefreshCoordinator(): (options: RefreshCoordination) => Promise<TokenState> {
+  const inFlight = new Map<string, Promise<TokenState>>();
+  return (options) => {
+    const running = inFlight.get(options.sessionId);
+    if (running) return running;
+    const promise = coordinate(options).finally(() => inFlight.delete(options.sessionId));
+    inFlight.set(options.sessionId, promise);
+    return promise;
+  };
+}
 
 /**
  * Returns fresh tokens for a session, performing at most one refresh_token grant per session at a time:
@@ -66,13 +76,7 @@ const inFlight = new Map<string, Promise<TokenState>>();
  * refresher while the others wait for the state it writes. The refresher always uses the newest stored
  * refresh token, so single-use refresh tokens (Keycloak "Revoke Refresh Token") survive a burst.
  */
-export function ensureFreshTokens(options: RefreshCoordination): Promise<TokenState> {
-  const running = inFlight.get(options.sessionId);
-  if (running) return running;
-  const promise = coordinate(options).finally(() => inFlight.delete(options.sessionId));
-  inFlight.set(options.sessionId, promise);
-  return promise;
-}
+export const ensureFreshTokens = createRefreshCoordinator();
 
 async function coordinate(options: RefreshCoordination): Promise<TokenState> {
   const { store, sessionId } = options;

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { startIdp } from "@/idp/testing/startIdp";
-import { startBackchannelReceiver } from "@/idp/testing/backchannelReceiver";
-import { login } from "@/idp/testing/oidcClient";
+import { startIdp } from "@/testing/startIdp";
+import { startBackchannelReceiver } from "@/testing/backchannelReceiver";
+import { login } from "@/testing/oidcClient";
 
 const SERVER = path.resolve(__dirname, "../../idp/server.mjs");
 

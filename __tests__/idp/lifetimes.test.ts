@@ -1,5 +1,5 @@
-import { startIdp, type StartedIdp } from "@/idp/testing/startIdp";
-import { CookieJar, authorize, decodeJwt, login, tokenRequest } from "@/idp/testing/oidcClient";
+import { startIdp, type StartedIdp } from "@/testing/startIdp";
+import { CookieJar, authorize, decodeJwt, login, tokenRequest } from "@/testing/oidcClient";
 
 /** Polls until `check` passes; lifetimes here are a few seconds, so no fixed sleeps. */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 6000) {

@@ -1,5 +1,5 @@
-import { startIdp, type StartedIdp } from "@/idp/testing/startIdp";
-import { CookieJar, authorize, decodeJwt, login, submitLogin, tokenRequest } from "@/idp/testing/oidcClient";
+import { startIdp, type StartedIdp } from "@/testing/startIdp";
+import { CookieJar, authorize, decodeJwt, login, submitLogin, tokenRequest } from "@/testing/oidcClient";
 
 let idp: StartedIdp;
 

@@ -4,6 +4,7 @@ import { StoreUnavailableError, type SessionStore } from "./sessionStore";
 
 const KEY_PREFIX = "kcauth:";
 const COMMAND_TIMEOUT_MS = 500;
+const CONNECT_TIMEOUT_MS = 1000;
 
 /**
  * Redis-backed store shared by every instance. Commands fail fast (no offline queue, 500 ms bound)
@@ -16,12 +17,16 @@ export function createRedisStore(url: string): SessionStore {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: COMMAND_TIMEOUT_MS,
-    connectTimeout: 1000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
 
   let healthy = true;
+  // Until the first connection, commands wait for it (bounded); afterwards an outage fails them at once.
+  let connected = false;
+  const firstConnection = new Promise<void>((resolve) => client.once("ready", () => resolve()));
   client.on("ready", () => {
+    connected = true;
     if (!healthy) log.info("STORE_REDIS_RECONNECTED");
     healthy = true;
   });
@@ -31,6 +36,9 @@ export function createRedisStore(url: string): SessionStore {
   });
 
   const run = async <T>(command: () => Promise<T>): Promise<T> => {
+    if (!connected) {
+      await Promise.race([firstConnection, new Promise((resolve) => setTimeout(resolve, CONNECT_TIMEOUT_MS).unref())]);
+    }
     try {
       return await command();
     } catch (error) {

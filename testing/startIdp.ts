@@ -1,7 +1,7 @@
 // Starts the built-in IdP (idp/server.mjs) as a child process for jest and Playwright.
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
+import { freePort } from "./freePort";
 
 /** A running IdP child process. */
 export interface StartedIdp {
@@ -26,19 +26,8 @@ export interface StartIdpOptions {
   timeoutMs?: number;
 }
 
-const SERVER = path.resolve(__dirname, "..", "server.mjs");
+const SERVER = path.resolve(__dirname, "..", "idp", "server.mjs");
 
-/** Asks the OS for a free loopback port. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `node idp/server.mjs` and resolves once it prints "idp: ready at <issuer>". */
 export async function startIdp(options: StartIdpOptions = {}): Promise<StartedIdp> {

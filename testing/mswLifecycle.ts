@@ -1,0 +1,12 @@
+import { clearDiscoveryCache } from "@/lib/oidcDiscovery";
+import { server } from "@/mocks/server";
+
+/** Wires the msw server into a test file, as in mswjs/examples. */
+export function useMswServer(): void {
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterEach(() => {
+    server.resetHandlers();
+    clearDiscoveryCache();
+  });
+  afterAll(() => server.close());
+}
