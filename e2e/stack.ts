@@ -1,0 +1,19 @@
+/** Where the end-to-end stack listens; fixed so specs and the global setup agree. */
+export const STACK = {
+  idpPort: 8180,
+  issuer: "http://localhost:8180/realms/nextjs",
+  idpOrigin: "http://localhost:8180",
+  /** Instance A: the public URL the browser uses (and Keycloak's redirect and back-channel target). */
+  appA: "http://localhost:3101",
+  /** Instance B: a second process behind the same public URL, sharing Redis. */
+  appB: "http://localhost:3102",
+  /** Bound of the Keycloak logout handshake in the e2e apps, in ms. */
+  logoutTimeoutMs: 1500,
+  /** Access tokens live this long, so refreshes happen within a test. */
+  accessTokenTtlS: 15,
+} as const;
+
+export const USERS = {
+  alice: { username: "alice", password: "alice-password", name: "Alice Example", email: "alice@example.com" },
+  admin: { username: "admin", password: "admin-password", name: "Ada Admin", email: "admin@example.com" },
+} as const;
