@@ -1,1 +1,4 @@
 import "@testing-library/jest-dom";
+
+// The app's one-line logs are asserted where they matter (testing/captureLogs); elsewhere they are noise.
+jest.spyOn(console, "info").mockImplementation(() => undefined);

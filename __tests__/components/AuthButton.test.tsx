@@ -1,0 +1,78 @@
+/**
+ * @jest-environment jest-fixed-jsdom
+ */
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { setupServer } from "msw/node";
+import { SessionProvider } from "next-auth/react";
+import type { Session } from "next-auth";
+import { AuthButton } from "@/components/AuthButton";
+import { UserSummary } from "@/components/UserSummary";
+import { nextAuthApiHandlers, type NextAuthTraffic } from "@/mocks/nextAuthApi";
+
+const server = setupServer();
+beforeAll(() => {
+  server.listen({ onUnhandledRequest: "error" });
+  // signIn()/signOut() end by navigating, which jsdom does not implement; that notice is expected here.
+  const original = console.error;
+  jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    if (String(args[0]).includes("Not implemented: navigation")) return;
+    original(...args);
+  });
+});
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const alice: Session = {
+  expires: new Date(Date.now() + 3600_000).toISOString(),
+  user: { name: "Alice Example", email: "alice@example.com", roles: ["user"] },
+};
+
+function renderWithSession(session: Session | null) {
+  const traffic: NextAuthTraffic = { signOutBodies: [], signInBodies: [] };
+  server.use(...nextAuthApiHandlers(session, traffic));
+  render(
+    <SessionProvider session={undefined} refetchOnWindowFocus={false}>
+      <AuthButton />
+      <UserSummary />
+    </SessionProvider>,
+  );
+  return traffic;
+}
+
+describe("AuthButton and UserSummary", () => {
+  it("offers only Sign in to a signed-out visitor", async () => {
+    renderWithSession(null);
+    expect(await screen.findByRole("button", { name: "Sign in" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Sign out" })).not.toBeInTheDocument();
+    expect(screen.getByText("You are signed out.")).toBeInTheDocument();
+  });
+
+  it("shows the signed-in user's name and email and offers only Sign out", async () => {
+    renderWithSession(alice);
+    expect(await screen.findByRole("button", { name: "Sign out" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Sign in" })).not.toBeInTheDocument();
+    expect(screen.getByText("Alice Example")).toBeInTheDocument();
+    expect(screen.getByText("alice@example.com")).toBeInTheDocument();
+  });
+
+  it("Sign out calls next-auth's standard signOut(): a CSRF-protected POST to /api/auth/signout", async () => {
+    const traffic = renderWithSession(alice);
+    await userEvent.click(await screen.findByRole("button", { name: "Sign out" }));
+    await waitFor(() => expect(traffic.signOutBodies).toHaveLength(1));
+    expect(traffic.signOutBodies[0].get("csrfToken")).toBe("csrf-test-token");
+  });
+
+  it("Sign in starts the Keycloak sign-in with next-auth's signIn('keycloak')", async () => {
+    const traffic = renderWithSession(null);
+    await userEvent.click(await screen.findByRole("button", { name: "Sign in" }));
+    await waitFor(() => expect(traffic.signInBodies).toHaveLength(1));
+    expect(traffic.signInBodies[0].get("csrfToken")).toBe("csrf-test-token");
+  });
+
+  it("asks the user to sign in again when the session reports a refresh error", async () => {
+    renderWithSession({ expires: alice.expires, error: "RefreshAccessTokenError" });
+    expect(await screen.findByRole("alert")).toHaveTextContent("Your session has ended. Please sign in again.");
+    expect(screen.getByRole("button", { name: "Sign in" })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,249 @@
+import { randomUUID } from "node:crypto";
+import {
+  SignJWT,
+  UnsecuredJWT,
+  createLocalJWKSet,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  type CryptoKey,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from "jose";
+import type { JWT } from "next-auth/jwt";
+import { acceptBackchannelLogout } from "@/lib/backchannelLogout";
+import { LogoutTokenError, type LogoutTokenExpectations } from "@/lib/logoutToken";
+import { sessionKeys } from "@/lib/sessionKeys";
+import { SessionEndedError } from "@/lib/sessionEnded";
+import { continueSession, type LifecycleConfig } from "@/lib/sessionLifecycle";
+import { createMemoryStore } from "@/lib/sessionStore/memoryStore";
+import type { SessionStore } from "@/lib/sessionStore";
+import { saveTokenState } from "@/lib/sessionTokens";
+import { CLIENT_ID, CLIENT_SECRET, ISSUER } from "@/mocks/keycloak";
+import { captureLogs } from "@/testing/captureLogs";
+
+const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+const KID = "realm-key-1";
+const SESSION_MAX_AGE_S = 36_000;
+const config: LifecycleConfig = {
+  issuer: ISSUER,
+  clientId: CLIENT_ID,
+  clientSecret: CLIENT_SECRET,
+  refreshTimeoutMs: 500,
+  sessionMaxAgeS: SESSION_MAX_AGE_S,
+};
+
+let realmKey: { privateKey: CryptoKey; publicKey: CryptoKey };
+let otherKey: { privateKey: CryptoKey; publicKey: CryptoKey };
+let keys: JWTVerifyGetKey;
+let publicSpki: string;
+
+beforeAll(async () => {
+  realmKey = await generateKeyPair("RS256", { extractable: true });
+  otherKey = await generateKeyPair("RS256", { extractable: true });
+  keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(realmKey.publicKey)), kid: KID, alg: "RS256", use: "sig" }] });
+  publicSpki = await exportSPKI(realmKey.publicKey);
+});
+
+const nowS = () => Math.floor(Date.now() / 1000);
+const expected = (): LogoutTokenExpectations => ({ issuer: ISSUER, clientId: CLIENT_ID, keys });
+
+/** Keycloak 26's logout token claims, with overrides (undefined removes a claim). */
+function claims(overrides: Record<string, unknown> = {}): JWTPayload {
+  const iat = nowS();
+  const all: Record<string, unknown> = {
+    iss: ISSUER,
+    aud: CLIENT_ID,
+    iat,
+    exp: iat + 120,
+    jti: randomUUID(),
+    sub: "user-alice",
+    sid: "sid-alice-1",
+    typ: "Logout",
+    events: { [BACKCHANNEL_EVENT]: {} },
+    ...overrides,
+  };
+  for (const [key, value] of Object.entries(all)) if (value === undefined) delete all[key];
+  return all as JWTPayload;
+}
+
+function sign(payload: JWTPayload, typ = "logout+jwt", key: CryptoKey = realmKey.privateKey): Promise<string> {
+  return new SignJWT(payload).setProtectedHeader({ alg: "RS256", kid: KID, typ }).sign(key);
+}
+
+/** The memory store, recording every write that changed something. */
+function recordingStore(): SessionStore & { writes: string[] } {
+  const inner = createMemoryStore();
+  const writes: string[] = [];
+  return {
+    ...inner,
+    writes,
+    async set(key, value, ttlMs) {
+      writes.push(`set ${key}`);
+      return inner.set(key, value, ttlMs);
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      const stored = await inner.setIfAbsent(key, value, ttlMs);
+      if (stored) writes.push(`setIfAbsent ${key}`);
+      return stored;
+    },
+    async delete(key) {
+      writes.push(`delete ${key}`);
+      return inner.delete(key);
+    },
+  };
+}
+
+/** An app session as the jwt callback holds it, with fresh server-side tokens (no refresh needed). */
+async function liveSession(store: SessionStore, fields: { sid?: string; sub?: string; signedInAt?: number }): Promise<JWT> {
+  const sessionId = randomUUID();
+  await saveTokenState(
+    store,
+    sessionId,
+    { accessToken: "at", expiresAt: nowS() + 300, refreshToken: "rt", roles: ["user"] },
+    SESSION_MAX_AGE_S * 1000,
+  );
+  return {
+    sub: fields.sub ?? "user-alice",
+    sid: fields.sid,
+    sessionId,
+    provider: "keycloak",
+    id_token: "id",
+    refresh_token: "rt",
+    signedInAt: fields.signedInAt ?? nowS() - 60,
+  } as JWT;
+}
+
+async function endedReason(token: JWT, store: SessionStore): Promise<string | undefined> {
+  return continueSession(token, store, config).then(
+    () => undefined,
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(SessionEndedError);
+      return (error as SessionEndedError).reason;
+    },
+  );
+}
+
+let store: ReturnType<typeof recordingStore>;
+let logs: ReturnType<typeof captureLogs>;
+
+beforeEach(() => {
+  store = recordingStore();
+  logs = captureLogs();
+});
+
+afterEach(async () => {
+  logs.restore();
+  await store.close();
+});
+
+describe("acceptBackchannelLogout ends sessions", () => {
+  it("with sid: every app session of that Keycloak session, and no other", async () => {
+    const first = await liveSession(store, { sid: "sid-alice-1" });
+    const second = await liveSession(store, { sid: "sid-alice-1" });
+    const otherDevice = await liveSession(store, { sid: "sid-alice-2" });
+    await expect(continueSession(first, store, config)).resolves.toMatchObject({ roles: ["user"] });
+
+    const outcome = await acceptBackchannelLogout(await sign(claims()), expected(), store, SESSION_MAX_AGE_S);
+
+    expect(outcome).toEqual({ ok: true, sid: "sid-alice-1" });
+    expect(await store.get(sessionKeys.revokedSid("sid-alice-1"))).not.toBeNull();
+    expect(await endedReason(first, store)).toBe("BACKCHANNEL_LOGOUT");
+    expect(await endedReason(second, store)).toBe("BACKCHANNEL_LOGOUT");
+    expect(await endedReason(otherDevice, store)).toBeUndefined();
+  });
+
+  it("accepts the older Keycloak typ JWT the same way", async () => {
+    const session = await liveSession(store, { sid: "sid-alice-1" });
+    await expect(acceptBackchannelLogout(await sign(claims(), "JWT"), expected(), store, SESSION_MAX_AGE_S)).resolves.toMatchObject({ ok: true });
+    expect(await endedReason(session, store)).toBe("BACKCHANNEL_LOGOUT");
+  });
+
+  it("with only sub: the user's sessions started before it; later sessions and other users live on", async () => {
+    const earlier = await liveSession(store, { sid: "sid-alice-1", signedInAt: nowS() - 60 });
+    const earlierOtherSid = await liveSession(store, { sid: "sid-alice-2", signedInAt: nowS() - 5 });
+    const bob = await liveSession(store, { sub: "user-bob", sid: "sid-bob" });
+
+    const outcome = await acceptBackchannelLogout(await sign(claims({ sid: undefined })), expected(), store, SESSION_MAX_AGE_S);
+    expect(outcome).toEqual({ ok: true, sid: undefined });
+    expect(await store.get(sessionKeys.revokedSub("user-alice"))).not.toBeNull();
+
+    // Signed in after the logout: signedInAt (seconds) lies after the mark's time (ms).
+    const later = await liveSession(store, { sid: "sid-alice-3", signedInAt: nowS() + 1 });
+    expect(await endedReason(earlier, store)).toBe("BACKCHANNEL_LOGOUT");
+    expect(await endedReason(earlierOtherSid, store)).toBe("BACKCHANNEL_LOGOUT");
+    expect(await endedReason(bob, store)).toBeUndefined();
+    expect(await endedReason(later, store)).toBeUndefined();
+  });
+
+  it("logs the acceptance without the token", async () => {
+    const token = await sign(claims());
+    await acceptBackchannelLogout(token, expected(), store, SESSION_MAX_AGE_S);
+    expect(logs.lines().join("\n")).toMatch(/BACKCHANNEL_LOGOUT_ACCEPTED by=sid/);
+    expect(logs.lines().join("\n")).not.toContain(token.split(".")[1]);
+  });
+});
+
+describe("acceptBackchannelLogout rejects, with LogoutTokenError, and leaves the store unchanged", () => {
+  const cases: [string, () => Promise<string>][] = [
+    ["a signature made with another key", async () => sign(claims(), "logout+jwt", otherKey.privateKey)],
+    ["alg none", async () => new UnsecuredJWT(claims()).encode()],
+    [
+      "HS256 signed with the realm public key's bytes",
+      () =>
+        new SignJWT(claims()).setProtectedHeader({ alg: "HS256", kid: KID, typ: "logout+jwt" }).sign(new TextEncoder().encode(publicSpki)),
+    ],
+    ["a wrong iss", () => sign(claims({ iss: "http://evil.test/realms/nextjs" }))],
+    ["a wrong aud", () => sign(claims({ aud: "another-client" }))],
+    ["an expired token", () => sign(claims({ iat: nowS() - 600, exp: nowS() - 300 }))],
+    ["a missing iat", () => sign(claims({ iat: undefined }))],
+    ["missing events", () => sign(claims({ events: undefined }))],
+    ["a wrong event URI", () => sign(claims({ events: { "http://schemas.openid.net/event/not-logout": {} } }))],
+    ["a nonce", () => sign(claims({ nonce: "abc" }))],
+    ["neither sub nor sid", () => sign(claims({ sub: undefined, sid: undefined }))],
+    ["a garbage string", async () => "not-a-token"],
+    ["an empty string", async () => ""],
+    ["a JWE-shaped token", async () => "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aaaa.bbbb.cccc"],
+    ["another typ (at+jwt)", () => sign(claims(), "at+jwt")],
+  ];
+
+  it.each(cases)("%s", async (_name, make) => {
+    const session = await liveSession(store, { sid: "sid-alice-1" });
+    const writesBefore = store.writes.length;
+
+    const outcome = await acceptBackchannelLogout(await make(), expected(), store, SESSION_MAX_AGE_S);
+
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.error).toBeInstanceOf(LogoutTokenError);
+    expect(store.writes.slice(writesBefore)).toEqual([]);
+    expect(await store.get(sessionKeys.revokedSid("sid-alice-1"))).toBeNull();
+    expect(await store.get(sessionKeys.revokedSub("user-alice"))).toBeNull();
+    expect(await endedReason(session, store)).toBeUndefined();
+  });
+
+  it("a replayed jti: the second delivery of the same token changes nothing", async () => {
+    const token = await sign(claims());
+    await expect(acceptBackchannelLogout(token, expected(), store, SESSION_MAX_AGE_S)).resolves.toMatchObject({ ok: true });
+    const markedAt = await store.get(sessionKeys.revokedSid("sid-alice-1"));
+    const writesBefore = store.writes.length;
+
+    const replay = await acceptBackchannelLogout(token, expected(), store, SESSION_MAX_AGE_S);
+
+    expect(replay.ok).toBe(false);
+    expect(!replay.ok && replay.error).toBeInstanceOf(LogoutTokenError);
+    expect(!replay.ok && replay.error.message).toMatch(/replay/);
+    expect(store.writes.slice(writesBefore)).toEqual([]);
+    expect(await store.get(sessionKeys.revokedSid("sid-alice-1"))).toBe(markedAt);
+  });
+
+  it("a replayed jti in another token (same id, other sid) ends nothing more", async () => {
+    const jti = randomUUID();
+    await acceptBackchannelLogout(await sign(claims({ jti })), expected(), store, SESSION_MAX_AGE_S);
+    const other = await liveSession(store, { sid: "sid-alice-2" });
+
+    const replay = await acceptBackchannelLogout(await sign(claims({ jti, sid: "sid-alice-2" })), expected(), store, SESSION_MAX_AGE_S);
+
+    expect(replay.ok).toBe(false);
+    expect(await endedReason(other, store)).toBeUndefined();
+  });
+});

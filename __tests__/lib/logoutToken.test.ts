@@ -1,0 +1,215 @@
+import { randomUUID } from "node:crypto";
+import {
+  CompactEncrypt,
+  SignJWT,
+  UnsecuredJWT,
+  createLocalJWKSet,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type CryptoKey,
+} from "jose";
+import { http, HttpResponse } from "msw";
+import { LogoutTokenError, remoteKeys, verifyLogoutToken, type LogoutTokenExpectations } from "@/lib/logoutToken";
+import { CLIENT_ID, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
+import { server } from "@/mocks/server";
+import { useMswServer } from "@/testing/mswLifecycle";
+
+useMswServer();
+
+const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+const KID = "realm-key-1";
+
+let realmKey: { privateKey: CryptoKey; publicKey: CryptoKey };
+let otherKey: { privateKey: CryptoKey; publicKey: CryptoKey };
+let keys: JWTVerifyGetKey;
+let publicSpki: string;
+
+beforeAll(async () => {
+  realmKey = await generateKeyPair("RS256", { extractable: true });
+  otherKey = await generateKeyPair("RS256", { extractable: true });
+  keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(realmKey.publicKey)), kid: KID, alg: "RS256", use: "sig" }] });
+  publicSpki = await exportSPKI(realmKey.publicKey);
+});
+
+const expected = (): LogoutTokenExpectations => ({ issuer: ISSUER, clientId: CLIENT_ID, keys });
+const nowS = () => Math.floor(Date.now() / 1000);
+
+/** The claims Keycloak 26 puts in a logout token (ResourceAdminManager / LogoutToken.java). */
+function keycloakClaims(overrides: Record<string, unknown> = {}): JWTPayload {
+  const iat = nowS();
+  const claims: Record<string, unknown> = {
+    iss: ISSUER,
+    aud: CLIENT_ID,
+    iat,
+    exp: iat + 120,
+    jti: randomUUID(),
+    sub: "user-alice",
+    sid: "sid-1",
+    typ: "Logout",
+    events: { [BACKCHANNEL_EVENT]: {} },
+    ...overrides,
+  };
+  for (const [key, value] of Object.entries(claims)) if (value === undefined) delete claims[key];
+  return claims as JWTPayload;
+}
+
+/** Signs claims as the realm would (RS256, the realm kid, typ logout+jwt unless told otherwise). */
+function sign(claims: JWTPayload, header: { typ?: string; key?: CryptoKey } = {}): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: "RS256", kid: KID, typ: header.typ ?? "logout+jwt" })
+    .sign(header.key ?? realmKey.privateKey);
+}
+
+async function rejection(token: string): Promise<LogoutTokenError> {
+  const error = await verifyLogoutToken(token, expected()).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LogoutTokenError);
+  expect(error).toMatchObject({ code: "LOGOUT_TOKEN_INVALID" });
+  return error as LogoutTokenError;
+}
+
+describe("verifyLogoutToken accepts", () => {
+  it("Keycloak 25+'s token (typ logout+jwt) and returns jti, exp, sub and sid", async () => {
+    const claims = keycloakClaims();
+    await expect(verifyLogoutToken(await sign(claims), expected())).resolves.toEqual({
+      jti: claims.jti,
+      exp: claims.exp,
+      sub: "user-alice",
+      sid: "sid-1",
+    });
+  });
+
+  it("the older Keycloak token with typ JWT", async () => {
+    await expect(verifyLogoutToken(await sign(keycloakClaims(), { typ: "JWT" }), expected())).resolves.toMatchObject({ sid: "sid-1" });
+  });
+
+  it("a token with only sub (session not required) or only sid", async () => {
+    await expect(verifyLogoutToken(await sign(keycloakClaims({ sid: undefined })), expected())).resolves.toMatchObject({
+      sub: "user-alice",
+      sid: undefined,
+    });
+    await expect(verifyLogoutToken(await sign(keycloakClaims({ sub: undefined })), expected())).resolves.toMatchObject({
+      sub: undefined,
+      sid: "sid-1",
+    });
+  });
+
+  it("an audience array that contains the client id", async () => {
+    await expect(verifyLogoutToken(await sign(keycloakClaims({ aud: ["other", CLIENT_ID] })), expected())).resolves.toBeDefined();
+  });
+
+  it("a token whose iat is a few seconds ahead (clock skew within 10 s)", async () => {
+    await expect(verifyLogoutToken(await sign(keycloakClaims({ iat: nowS() + 5 })), expected())).resolves.toBeDefined();
+  });
+
+  it("a token verified with keys fetched from the issuer's jwks_uri", async () => {
+    const jwk = { ...(await exportJWK(realmKey.publicKey)), kid: KID, alg: "RS256", use: "sig" };
+    server.use(http.get(ENDPOINTS.certs, () => HttpResponse.json({ keys: [jwk] })));
+    const token = await sign(keycloakClaims());
+    await expect(verifyLogoutToken(token, { ...expected(), keys: remoteKeys(ENDPOINTS.certs) })).resolves.toMatchObject({ sid: "sid-1" });
+  });
+});
+
+describe("verifyLogoutToken rejects with LogoutTokenError", () => {
+  it("a signature made with another key", async () => {
+    await rejection(await sign(keycloakClaims(), { key: otherKey.privateKey }));
+  });
+
+  it("a signature made with another key under an unknown kid", async () => {
+    const token = await new SignJWT(keycloakClaims())
+      .setProtectedHeader({ alg: "RS256", kid: "attacker", typ: "logout+jwt" })
+      .sign(otherKey.privateKey);
+    await rejection(token);
+  });
+
+  it("a tampered payload (claims changed after signing)", async () => {
+    const [header, , signature] = (await sign(keycloakClaims())).split(".");
+    const payload = Buffer.from(JSON.stringify(keycloakClaims({ sid: "someone-else" }))).toString("base64url");
+    await rejection(`${header}.${payload}.${signature}`);
+  });
+
+  it("alg none (an unsecured JWT)", async () => {
+    const token = new UnsecuredJWT(keycloakClaims()).encode();
+    await rejection(token);
+    const withTyp = `${Buffer.from(JSON.stringify({ alg: "none", typ: "logout+jwt", kid: KID })).toString("base64url")}.${token.split(".")[1]}.`;
+    await rejection(withTyp);
+  });
+
+  it("HS256 signed with the bytes of the realm's public key (algorithm confusion)", async () => {
+    const secret = new TextEncoder().encode(publicSpki);
+    const token = await new SignJWT(keycloakClaims())
+      .setProtectedHeader({ alg: "HS256", kid: KID, typ: "logout+jwt" })
+      .sign(secret);
+    await rejection(token);
+  });
+
+  it("a wrong issuer", async () => {
+    await rejection(await sign(keycloakClaims({ iss: "http://keycloak.test/realms/other" })));
+  });
+
+  it("a wrong audience", async () => {
+    await rejection(await sign(keycloakClaims({ aud: "another-client" })));
+  });
+
+  it("an expired token (past the 10 s tolerance)", async () => {
+    await rejection(await sign(keycloakClaims({ iat: nowS() - 300, exp: nowS() - 60 })));
+  });
+
+  it("a token without iat", async () => {
+    await rejection(await sign(keycloakClaims({ iat: undefined })));
+  });
+
+  it("a token without exp", async () => {
+    await rejection(await sign(keycloakClaims({ exp: undefined })));
+  });
+
+  it("a token without jti", async () => {
+    await rejection(await sign(keycloakClaims({ jti: undefined })));
+  });
+
+  it("a token without events", async () => {
+    const error = await rejection(await sign(keycloakClaims({ events: undefined })));
+    expect(error.message).toMatch(/events/);
+  });
+
+  it("a token whose events name another event", async () => {
+    await rejection(await sign(keycloakClaims({ events: { "http://schemas.openid.net/event/other": {} } })));
+    await rejection(await sign(keycloakClaims({ events: { [BACKCHANNEL_EVENT]: "yes" } })));
+    await rejection(await sign(keycloakClaims({ events: { [BACKCHANNEL_EVENT]: null } })));
+  });
+
+  it("a token with a nonce (an ID token is not a logout token)", async () => {
+    const error = await rejection(await sign(keycloakClaims({ nonce: "n-1" })));
+    expect(error.message).toMatch(/nonce/);
+  });
+
+  it("a token with neither sub nor sid", async () => {
+    const error = await rejection(await sign(keycloakClaims({ sub: undefined, sid: undefined })));
+    expect(error.message).toMatch(/sub nor sid/);
+    await rejection(await sign(keycloakClaims({ sub: "", sid: "" })));
+  });
+
+  it("garbage strings", async () => {
+    for (const garbage of ["", "garbage", "a.b.c", "eyJ.eyJ.x", "....", "%00%ff", "x".repeat(5000)]) {
+      await rejection(garbage);
+    }
+  });
+
+  it("a JWE (encrypted, not signed)", async () => {
+    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(keycloakClaims())))
+      .setProtectedHeader({ alg: "dir", enc: "A256GCM", typ: "logout+jwt" })
+      .encrypt(crypto.getRandomValues(new Uint8Array(32)));
+    expect(jwe.split(".")).toHaveLength(5);
+    await rejection(jwe);
+  });
+
+  it("a correctly signed token of another type (an access token's at+jwt)", async () => {
+    const error = await rejection(await sign(keycloakClaims(), { typ: "at+jwt" }));
+    expect(error.message).toMatch(/typ/);
+  });
+});
