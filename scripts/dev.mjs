@@ -33,7 +33,8 @@ function startIdp(issuerUrl) {
   const { hostname, port } = new URL(issuerUrl);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${root}idp/server.mjs`], {
-      env: { ...process.env, IDP_PORT: port || "80" },
+      // The IdP sends back-channel logout to this app, wherever NEXTAUTH_URL says it runs.
+      env: { ...process.env, IDP_PORT: port || "80", ...(process.env.NEXTAUTH_URL && { IDP_APP_URL: process.env.NEXTAUTH_URL }) },
       stdio: ["ignore", "pipe", "inherit"],
     });
     const timer = setTimeout(() => reject(new Error("the built-in identity provider did not start within 15 s")), 15_000);
