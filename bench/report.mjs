@@ -1,0 +1,184 @@
+// The benchmark's table: console output, bench/RESULTS.md, and the machine facts they carry.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+const run = (command, args, cwd) => {
+  try {
+    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "unknown";
+  }
+};
+
+const version = (root, name) => {
+  try {
+    return JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version;
+  } catch {
+    return "unknown";
+  }
+};
+
+/** nproc, the CPU model, Node and the versions that matter, and the commit measured. */
+export function machineFacts(root) {
+  const cpuinfo = (() => {
+    try {
+      return readFileSync("/proc/cpuinfo", "utf8");
+    } catch {
+      return "";
+    }
+  })();
+  return {
+    nproc: Number(run("nproc", [], root)) || null,
+    cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? "unknown",
+    node: process.version,
+    next: version(root, "next"),
+    nextAuth: version(root, "next-auth"),
+    autocannon: version(root, "autocannon"),
+    commit: run("git", ["rev-parse", "--short", "HEAD"], root),
+  };
+}
+
+const ms = (value) => (Number.isFinite(value) ? `${value < 10 ? value.toFixed(1) : Math.round(value)} ms` : "n/a");
+const x = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}x` : "n/a");
+const verdict = (ok) => (ok === null ? "info" : ok ? "met" : "missed");
+
+/** The rows of the table: figure, value (ratio first, absolute numbers alongside), goal, verdict. */
+export function tableRows(r) {
+  const { medians: m, ratios } = r.load;
+  const s = r.signOuts.medians;
+  const timeout = r.config.logoutTimeoutMs;
+  const rt = (t) => `${m[t].rps} req/s, p50 ${m[t].p50} ms, p99 ${m[t].p99} ms`;
+  const rows = [
+    [
+      "1. GET /api/auth/session (valid cookie) vs GET /api/health, same instance",
+      `${x(ratios.sessionVsHealth)} (session: ${rt("sessionMemory")}; health: ${rt("health")})`,
+      ">= 0.9x",
+      verdict(ratios.sessionVsHealth >= 0.9),
+    ],
+    [
+      "2. GET /profile (guarded, signed in) vs GET / (signed out); both SSR pages",
+      `${x(ratios.profileVsHomeSignedOut)} (/profile: ${rt("profileSignedIn")}; /: ${rt("homeSignedOut")})`,
+      ">= 0.9x",
+      verdict(ratios.profileVsHomeSignedOut >= 0.9),
+    ],
+    [
+      "2b. GET / signed in vs GET / signed out (same page, session read only)",
+      `${x(ratios.homeSignedInVsSignedOut)} (signed in: ${rt("homeSignedIn")})`,
+      "-",
+      "info",
+    ],
+  ];
+  const budget = s.badHintRoundTrip + 10;
+  rows.push(
+    [
+      `3. Sign-out POST: Keycloak handshake on minus off (medians of ${r.signOuts.federatedPostMs.length} each)`,
+      `+${ms(s.difference)} (on: ${ms(s.federated)}, off: ${ms(s.local)}, ${x(s.federated / s.local)}; ` +
+        `IdP sessions ended: ${r.signOuts.providerLogoutsHinted}/${r.signOuts.federatedPostMs.length})`,
+      `<= 1 provider round trip + 10 ms = ${ms(budget)}`,
+      verdict(s.difference <= budget),
+    ],
+    [
+      "3b. One provider round trip (end-session POST with a bad hint, 400; keep-alive)",
+      `${ms(s.badHintRoundTrip)} (discovery GET ${ms(s.discoveryRoundTrip)}; the app's own handshake, from its log: ${ms(s.handshake)})`,
+      "-",
+      "info",
+    ],
+    [
+      `3c. Sign-out POST with the provider's logout hanging vs KEYCLOAK_LOGOUT_TIMEOUT_MS (${timeout} ms)`,
+      `${x(s.hang / timeout)} (median ${ms(s.hang)}, max ${ms(s.hangMax)} of ${r.signOuts.hangPostMs.length})`,
+      `bounded: max <= timeout + 50 ms`,
+      verdict(s.hangMax <= timeout + 50),
+    ],
+  );
+  for (const store of ["memory", "redis"]) {
+    for (const size of r.config.burstSizes) {
+      const b = r.bursts.summary[`${store}${size}`];
+      const where = store === "memory" ? "memory store, 1 instance" : "Redis, split over 2 instances";
+      rows.push([
+        `4. Burst of ${size} concurrent /api/auth/session, access token due (${where})`,
+        `${b.refreshGrantsMedian} refresh grant(s) (max ${b.refreshGrantsMax} over ${r.config.reps}), ` +
+          `${b.failedTotal} failed, p99 ${ms(b.p99)}${b.allAliveAfter ? "" : ", session ended"}`,
+        "1 grant, 0 failed",
+        verdict(b.refreshGrantsMax === 1 && b.failedTotal === 0 && b.allAliveAfter),
+      ]);
+    }
+  }
+  for (const [label, c] of [["many-roles (40 extra realm roles)", r.cookies.manyRoles], ["alice", r.cookies.alice]]) {
+    rows.push([
+      `5. Session cookie next-auth.session-token*, ${label}`,
+      `${c.totalBytes} bytes in ${c.chunks} cookie(s)`,
+      "1 cookie <= 4096 bytes",
+      verdict(c.chunks === 1 && c.largestBytes <= 4096),
+    ]);
+  }
+  rows.push([
+    "6. GET /api/auth/session with Redis vs with the memory store",
+    `${x(ratios.redisVsMemory)} (Redis: ${rt("sessionRedis")}; memory: ${m.sessionMemory.rps} req/s)`,
+    "-",
+    "info",
+  ]);
+  return rows;
+}
+
+/** Prints the table to stdout. */
+export function printTable(results) {
+  const rows = tableRows(results);
+  console.log("");
+  for (const [figure, value, goal, ok] of rows) {
+    console.log(`${ok.toUpperCase().padEnd(6)} ${figure}\n       ${value}\n       goal: ${goal}`);
+  }
+  console.log("");
+}
+
+const cell = (text) => String(text).replace(/\|/g, "\\|");
+
+/** Writes bench/RESULTS.md: date, machine facts, the table and how each figure was measured. */
+export function writeResultsMarkdown(file, r) {
+  const m = r.machine;
+  const c = r.config;
+  const lines = [
+    "# Benchmark results (`npm run bench`)",
+    "",
+    `Measured ${r.date.slice(0, 16).replace("T", " ")} UTC on ${m.nproc} CPU(s) (\`nproc\`), ${m.cpuModel}, Node ${m.node}; ` +
+      `next ${m.next}, next-auth ${m.nextAuth}, autocannon ${m.autocannon}; commit ${m.commit}. Whole run: ${r.runtimeS} s.`,
+    "",
+    "Every figure is a ratio or difference of two things measured side by side in this run; absolute numbers are",
+    "only meaningful next to their pair. Production `next start`, built-in identity provider and redis-server all on",
+    `loopback, on the same ${m.nproc} cores as the load generator.`,
+    "",
+    "| figure | value | goal | |",
+    "|---|---|---|---|",
+    ...tableRows(r).map((row) => `| ${row.map(cell).join(" | ")} |`),
+    "",
+    "## How it was measured",
+    "",
+    `- Throughput (rows 1, 2, 6): autocannon, ${c.connections} keep-alive connections, ${c.durationS} s per target after a ` +
+      `${c.warmupS} s warm-up, ${c.reps} interleaved rounds; req/s and latencies are medians of the rounds, each ratio is the ` +
+      "median of the per-round ratios. The session cookie is alice's (one chunk); `/api/auth/session` answers with the user " +
+      "(checked before and after). Every response of a run must be 2xx, or the run fails.",
+    "- Row 2 compares `/profile` (server-side guard: `getServerSession` then render) signed in with `/` signed out " +
+      "(its `getServerSideProps` calls `getServerSession` too, which returns at once without a cookie). Row 2b isolates " +
+      "the session read on one page.",
+    `- Row 3: ${c.signOuts} fresh sessions per instance, signed out one after another, alternating between an instance with ` +
+      "`KEYCLOAK_FEDERATED_LOGOUT=true` and one with `false` (both memory store). Timed: the `POST /api/auth/signout` as " +
+      "next-auth/react's `signOut()` sends it (its preceding `GET /api/auth/csrf` is not in the figure). The handshake " +
+      "includes the provider's synchronous back-channel logout call to the app, as with Keycloak. The provider round " +
+      "trip is estimated from the benchmark process: a POST to the end-session endpoint with an invalid `id_token_hint` " +
+      "(answered 400 without ending anything), because the app's ID tokens never leave the server.",
+    `- Row 3c: the provider's logout endpoint hangs (\`/_idp/faults\`), \`KEYCLOAK_LOGOUT_TIMEOUT_MS=${c.logoutTimeoutMs}\`.`,
+    `- Row 4: provider restarted with \`IDP_ACCESS_TOKEN_TTL_S=${c.refreshTtlS}\` and \`IDP_REVOKE_REFRESH_TOKEN=true\` ` +
+      "(a second refresh with a used token would end the session and show as failures). Each burst uses its own session, " +
+      "signed in and then left untouched until 3 s after the app's refresh point (10 s before expiry). Grants are the " +
+      "provider's `refreshGrants` delta; a failure is a response that is not 200 with a `user`. With Redis the burst is " +
+      "split evenly over two instances and p99 is the larger of the two instances' p99.",
+    "- Row 5: bytes of `name=value` of the `next-auth.session-token*` cookies right after sign-in (browsers limit a " +
+      "cookie's name plus value to 4096 bytes).",
+    "- All app instances share one public URL (`NEXTAUTH_URL`, the redirect URI registered at the provider); the " +
+      "benchmark's HTTP sign-in (`bench/httpSignIn.mjs`) delivers the provider's callback to the instance that started it.",
+    "",
+    "Raw numbers of the last run: `bench/results/latest.json` (not committed).",
+    "",
+  ];
+  writeFileSync(file, lines.join("\n"));
+}

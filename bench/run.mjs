@@ -1,0 +1,382 @@
+// npm run bench: builds the app, starts it in production mode next to the built-in identity provider and
+// redis-server, measures the figures of issue 4 side by side, prints a table and writes
+// bench/results/latest.json and bench/RESULTS.md. Figures are ratios within one run (medians of BENCH_REPS).
+// Goals are reported, never asserted: the exit code is non-zero only when something broke.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { signIn, signOut } from "./httpSignIn.mjs";
+import { burst, httpRequest, median, throughput, timeRequests } from "./load.mjs";
+import { assertPortFree, installCleanup, startChild, tail, waitForHttp } from "./processes.mjs";
+import { machineFacts, printTable, writeResultsMarkdown } from "./report.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
+
+const CONFIG = {
+  reps: num("BENCH_REPS", 3),
+  durationS: num("BENCH_DURATION_S", 5),
+  warmupS: 2,
+  connections: 20,
+  signOuts: num("BENCH_SIGNOUTS", 40),
+  hangSignOuts: 5,
+  logoutTimeoutMs: 1500,
+  refreshTtlS: 15,
+  burstSizes: [20, 200],
+  ports: { apps: [3201, 3202, 3203, 3204], idp: 8280, redis: 6480 },
+};
+const PUBLIC_URL = `http://localhost:${CONFIG.ports.apps[0]}`;
+const ISSUER = `http://localhost:${CONFIG.ports.idp}/realms/nextjs`;
+const IDP_ORIGIN = `http://localhost:${CONFIG.ports.idp}`;
+const APP = Object.fromEntries(["memory", "local", "redis", "redis2"].map((k, i) => [k, `http://localhost:${CONFIG.ports.apps[i]}`]));
+const USERS = {
+  alice: { username: "alice", password: "alice-password" },
+  manyRoles: { username: "many-roles", password: "many-roles-password" },
+};
+// Only next-auth's cookie name prefix; no cookie or token value is ever printed.
+const hasUser = (status, body) => status === 200 && /"user"\s*:/.test(body);
+
+const say = (line) => console.log(`bench: ${line}`);
+const round = (value, digits = 0) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------- stack
+
+function build() {
+  if (process.env.BENCH_SKIP_BUILD === "1") return say("build skipped (BENCH_SKIP_BUILD=1)");
+  const started = Date.now();
+  say("next build ...");
+  const result = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+  if (result.status !== 0) throw new Error(`next build failed:\n${tail(`${result.stdout}\n${result.stderr}`, 40)}`);
+  say(`build ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function startIdp(env) {
+  const idp = startChild("idp", process.execPath, ["idp/server.mjs"], {
+    cwd: ROOT,
+    env: { IDP_PORT: String(CONFIG.ports.idp), IDP_APP_URL: PUBLIC_URL, ...env },
+  });
+  await idp.waitFor(/idp: ready at/, 15_000);
+  return idp;
+}
+
+async function startRedis() {
+  const port = CONFIG.ports.redis;
+  const redis = startChild("redis-server", "redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+  await redis.waitFor(/Ready to accept connections/, 10_000);
+  return { ...redis, url: `redis://127.0.0.1:${port}` };
+}
+
+async function startApp(url, env) {
+  const port = new URL(url).port;
+  const app = startChild(`app :${port}`, process.execPath, [NEXT_BIN, "start", "-p", port], {
+    cwd: ROOT,
+    env: {
+      NODE_ENV: "production",
+      // Every instance sits behind one public URL, the redirect URI registered at the IdP (as in e2e/).
+      NEXTAUTH_URL: PUBLIC_URL,
+      NEXTAUTH_SECRET: "bench-only-secret-0123456789abcdef0123456789",
+      KEYCLOAK_ISSUER: ISSUER,
+      KEYCLOAK_CLIENT_ID: "nextjs-app",
+      KEYCLOAK_CLIENT_SECRET: "nextjs-app-secret",
+      KEYCLOAK_LOGOUT_TIMEOUT_MS: String(CONFIG.logoutTimeoutMs),
+      KEYCLOAK_FEDERATED_LOGOUT: "true",
+      REDIS_URL: "",
+      ...env,
+    },
+  });
+  await waitForHttp(`${url}/api/health`, app);
+  return app;
+}
+
+const idpControl = {
+  async stats() {
+    return (await fetch(`${IDP_ORIGIN}/_idp/stats`)).json();
+  },
+  async fault(body) {
+    const response = await fetch(`${IDP_ORIGIN}/_idp/faults`, {
+      method: body ? "POST" : "DELETE",
+      headers: { "content-type": "application/json" },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!response.ok) throw new Error(`IdP control API /_idp/faults answered ${response.status}`);
+  },
+};
+
+const login = (appUrl, user) => signIn({ appUrl, publicUrl: PUBLIC_URL, ...user });
+const logout = (session, appUrl) => signOut({ jar: session.jar, appUrl, publicUrl: PUBLIC_URL });
+
+async function expectSignedIn(appUrl, session, what) {
+  const response = await fetch(`${appUrl}/api/auth/session`, { headers: { cookie: session.cookieHeader } });
+  if (!hasUser(response.status, await response.text())) throw new Error(`${what}: the session is not valid on ${appUrl}`);
+}
+
+// ---------------------------------------------------------------- rows
+
+/** Row 5: bytes of the session cookie(s) as name=value, and the number of chunks. */
+function cookieFigures(session) {
+  const sizes = session.cookies.map(({ name, value }) => name.length + 1 + value.length);
+  return { chunks: sizes.length, totalBytes: sizes.reduce((a, b) => a + b, 0), largestBytes: Math.max(...sizes) };
+}
+
+/** Rows 1, 2, 6: closed-loop throughput of several targets, interleaved, BENCH_REPS rounds. */
+async function throughputRows(sessions) {
+  const cookie = (s) => ({ cookie: s.cookieHeader });
+  const targets = [
+    { key: "health", url: `${APP.memory}/api/health` },
+    { key: "sessionMemory", url: `${APP.memory}/api/auth/session`, headers: cookie(sessions.memory) },
+    { key: "sessionRedis", url: `${APP.redis}/api/auth/session`, headers: cookie(sessions.redis) },
+    { key: "profileSignedIn", url: `${APP.memory}/profile`, headers: cookie(sessions.memory) },
+    { key: "homeSignedOut", url: `${APP.memory}/` },
+    { key: "homeSignedIn", url: `${APP.memory}/`, headers: cookie(sessions.memory) },
+  ];
+  const runs = Object.fromEntries(targets.map((t) => [t.key, []]));
+  for (const target of targets) {
+    await throughput({ ...target, connections: CONFIG.connections, durationS: CONFIG.warmupS });
+  }
+  for (let rep = 1; rep <= CONFIG.reps; rep += 1) {
+    for (const target of targets) {
+      const result = await throughput({ ...target, connections: CONFIG.connections, durationS: CONFIG.durationS });
+      if (result.non2xx || result.errors || !result.requests) {
+        throw new Error(`${target.key}: ${result.non2xx} non-2xx and ${result.errors} errors in ${result.requests} requests`);
+      }
+      runs[target.key].push(result);
+      say(`  round ${rep} ${target.key.padEnd(15)} ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+    }
+  }
+  await expectSignedIn(APP.memory, sessions.memory, "after the throughput runs");
+  await expectSignedIn(APP.redis, sessions.redis, "after the throughput runs");
+
+  const summary = (key) => ({
+    rps: round(median(runs[key].map((r) => r.rps))),
+    p50: median(runs[key].map((r) => r.p50)),
+    p99: median(runs[key].map((r) => r.p99)),
+  });
+  // Ratios are paired: one per round (the two targets ran back to back), then the median.
+  const ratio = (a, b) => round(median(runs[a].map((r, i) => r.rps / runs[b][i].rps)), 2);
+  return {
+    runs,
+    medians: Object.fromEntries(targets.map((t) => [t.key, summary(t.key)])),
+    ratios: {
+      sessionVsHealth: ratio("sessionMemory", "health"),
+      profileVsHomeSignedOut: ratio("profileSignedIn", "homeSignedOut"),
+      homeSignedInVsSignedOut: ratio("homeSignedIn", "homeSignedOut"),
+      redisVsMemory: ratio("sessionRedis", "sessionMemory"),
+    },
+  };
+}
+
+/** Row 3: sign-out with and without the Keycloak handshake, one provider round trip, and a hanging provider. */
+async function signOutRows(apps) {
+  // Warm both instances' sign-out paths (first discovery, first back-channel request) outside the figures.
+  for (let i = 0; i < 3; i += 1) {
+    await logout(await login(APP.memory, USERS.alice), APP.memory);
+    await logout(await login(APP.local, USERS.alice), APP.local);
+  }
+
+  say(`  signing in ${CONFIG.signOuts} sessions on each of two instances ...`);
+  const federatedSessions = [];
+  const localSessions = [];
+  for (let i = 0; i < CONFIG.signOuts; i += 1) {
+    federatedSessions.push(await login(APP.memory, USERS.alice));
+    localSessions.push(await login(APP.local, USERS.alice));
+  }
+  const before = await idpControl.stats();
+  const logOffset = apps.memory.output().length;
+  const federated = [];
+  const local = [];
+  for (let i = 0; i < CONFIG.signOuts; i += 1) {
+    federated.push(await logout(federatedSessions[i], APP.memory));
+    local.push(await logout(localSessions[i], APP.local));
+  }
+  const after = await idpControl.stats();
+  const handshakeMs = [...apps.memory.output().slice(logOffset).matchAll(/KEYCLOAK_LOGOUT_OK .*?\bms=(\d+)/g)].map((m) => Number(m[1]));
+
+  // One provider round trip, estimated from this process: the end-session endpoint with a bad hint (400),
+  // and the discovery document, each over a warm keep-alive connection like the app's.
+  const endSession = `${ISSUER}/protocol/openid-connect/logout`;
+  const badHint = new URLSearchParams({ id_token_hint: "not-a-token", client_id: "nextjs-app" }).toString();
+  const badHintMs = await timeRequests(20, async (agent) => {
+    const status = await httpRequest(endSession, {
+      method: "POST",
+      agent,
+      headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(badHint) },
+      body: badHint,
+    });
+    if (status !== 400) throw new Error(`end-session endpoint with a bad hint answered ${status}, expected 400`);
+  });
+  const discoveryMs = await timeRequests(20, (agent) => httpRequest(`${ISSUER}/.well-known/openid-configuration`, { agent }));
+
+  // The provider's logout hangs: sign-out must still finish within KEYCLOAK_LOGOUT_TIMEOUT_MS.
+  const hangSessions = [];
+  for (let i = 0; i < CONFIG.hangSignOuts; i += 1) hangSessions.push(await login(APP.memory, USERS.alice));
+  await idpControl.fault({ endpoint: "logout", mode: "hang" });
+  const hang = [];
+  try {
+    for (const session of hangSessions) hang.push(await logout(session, APP.memory));
+  } finally {
+    await idpControl.fault(null);
+  }
+
+  const fedMs = federated.map((r) => r.postMs);
+  const localMs = local.map((r) => r.postMs);
+  return {
+    federatedPostMs: fedMs,
+    localPostMs: localMs,
+    federatedTotalMs: federated.map((r) => r.totalMs),
+    localTotalMs: local.map((r) => r.totalMs),
+    handshakeMsFromAppLog: handshakeMs,
+    providerLogoutsHinted: after.logouts.hinted - before.logouts.hinted,
+    badHintMs,
+    discoveryMs,
+    hangPostMs: hang.map((r) => r.postMs),
+    medians: {
+      federated: median(fedMs),
+      local: median(localMs),
+      difference: median(fedMs) - median(localMs),
+      handshake: median(handshakeMs),
+      badHintRoundTrip: median(badHintMs),
+      discoveryRoundTrip: median(discoveryMs),
+      hang: median(hang.map((r) => r.postMs)),
+      hangMax: Math.max(...hang.map((r) => r.postMs)),
+    },
+  };
+}
+
+/** Row 4: bursts on one session whose access token is due for refresh; memory store, then Redis split over two instances. */
+async function refreshBurstRows() {
+  const plans = [];
+  for (let rep = 1; rep <= CONFIG.reps; rep += 1) {
+    for (const size of CONFIG.burstSizes) {
+      plans.push({ rep, size, store: "memory", targets: [APP.memory] });
+      plans.push({ rep, size, store: "redis", targets: [APP.redis, APP.redis2] });
+    }
+  }
+  say(`  signing in ${plans.length} sessions, then waiting for their access tokens to fall due ...`);
+  for (const plan of plans) plan.session = await login(plan.targets[0], USERS.alice);
+  // The app refreshes EXPIRY_SKEW_S (10 s) before expiry: wait until 3 s past that point for the last session.
+  await sleep((CONFIG.refreshTtlS - 10 + 3) * 1000);
+
+  const results = [];
+  for (const plan of plans) {
+    const before = (await idpControl.stats()).refreshGrants;
+    const share = plan.size / plan.targets.length;
+    const parts = await Promise.all(
+      plan.targets.map((url) =>
+        burst({ url, path: "/api/auth/session", headers: { cookie: plan.session.cookieHeader }, count: share, check: hasUser }),
+      ),
+    );
+    const refreshGrants = (await idpControl.stats()).refreshGrants - before;
+    const after = await fetch(`${plan.targets[0]}/api/auth/session`, { headers: { cookie: plan.session.cookieHeader } });
+    const aliveAfter = hasUser(after.status, await after.text());
+    const result = {
+      rep: plan.rep,
+      size: plan.size,
+      store: plan.store,
+      instances: plan.targets.length,
+      refreshGrants,
+      failed: parts.reduce((n, p) => n + p.failed, 0),
+      // Split bursts: the larger of the two instances' p99 (each saw half the burst).
+      p99: Math.max(...parts.map((p) => p.p99)),
+      p50: median(parts.map((p) => p.p50)),
+      aliveAfter,
+    };
+    results.push(result);
+    say(`  burst ${plan.size} (${plan.store}, round ${plan.rep}): ${refreshGrants} refresh grant(s), ${result.failed} failed, p99 ${result.p99} ms`);
+  }
+
+  const pick = (store, size) => results.filter((r) => r.store === store && r.size === size);
+  const summary = Object.fromEntries(
+    ["memory", "redis"].flatMap((store) =>
+      CONFIG.burstSizes.map((size) => {
+        const rows = pick(store, size);
+        return [
+          `${store}${size}`,
+          {
+            refreshGrantsMedian: median(rows.map((r) => r.refreshGrants)),
+            refreshGrantsMax: Math.max(...rows.map((r) => r.refreshGrants)),
+            failedTotal: rows.reduce((n, r) => n + r.failed, 0),
+            p99: median(rows.map((r) => r.p99)),
+            allAliveAfter: rows.every((r) => r.aliveAfter),
+          },
+        ];
+      }),
+    ),
+  );
+  return { results, summary };
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  installCleanup();
+  const started = Date.now();
+  for (const port of [...CONFIG.ports.apps, CONFIG.ports.idp, CONFIG.ports.redis]) await assertPortFree(port);
+  build();
+
+  say("starting redis-server, the identity provider and four app instances ...");
+  const redis = await startRedis();
+  let idp = await startIdp({});
+  const apps = {
+    memory: await startApp(APP.memory, {}),
+    local: await startApp(APP.local, { KEYCLOAK_FEDERATED_LOGOUT: "false" }),
+    redis: await startApp(APP.redis, { REDIS_URL: redis.url }),
+    redis2: await startApp(APP.redis2, { REDIS_URL: redis.url }),
+  };
+  const all = () => [redis, idp, ...Object.values(apps)];
+
+  try {
+    say("row 5: session cookie size ...");
+    const manyRoles = await login(APP.memory, USERS.manyRoles);
+    const alice = await login(APP.memory, USERS.alice);
+    const cookies = { manyRoles: cookieFigures(manyRoles), alice: cookieFigures(alice) };
+    await expectSignedIn(APP.memory, manyRoles, "many-roles");
+
+    say(`rows 1, 2, 6: throughput, ${CONFIG.connections} connections, ${CONFIG.reps} rounds of ${CONFIG.durationS} s per target ...`);
+    const redisSession = await login(APP.redis, USERS.alice);
+    await expectSignedIn(APP.memory, alice, "alice (memory store)");
+    await expectSignedIn(APP.redis, redisSession, "alice (Redis store)");
+    const load = await throughputRows({ memory: alice, redis: redisSession });
+
+    say(`row 3: sign-out, ${CONFIG.signOuts} each with and without the Keycloak handshake ...`);
+    const signOuts = await signOutRows(apps);
+
+    say(`row 4: refresh bursts (IdP restarted: access tokens ${CONFIG.refreshTtlS} s, refresh token rotation on) ...`);
+    await idp.stop();
+    idp = await startIdp({ IDP_ACCESS_TOKEN_TTL_S: String(CONFIG.refreshTtlS), IDP_REVOKE_REFRESH_TOKEN: "true" });
+    const bursts = await refreshBurstRows();
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: machineFacts(ROOT),
+      config: CONFIG,
+      runtimeS: round((Date.now() - started) / 1000, 1),
+      cookies,
+      load,
+      signOuts,
+      bursts,
+    };
+    mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
+    writeFileSync(path.join(ROOT, "bench", "results", "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+    printTable(results);
+    writeResultsMarkdown(path.join(ROOT, "bench", "RESULTS.md"), results);
+    say(`wrote bench/results/latest.json and bench/RESULTS.md; total ${results.runtimeS} s`);
+  } catch (error) {
+    for (const proc of all()) {
+      if (/ERROR|exited/.test(proc.output())) console.error(`--- ${proc.name} (last lines)\n${tail(proc.output(), 15)}`);
+    }
+    throw error;
+  } finally {
+    await Promise.all(all().map((proc) => proc.stop()));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(`bench: FAILED ${error.message}`);
+    process.exit(1);
+  },
+);
