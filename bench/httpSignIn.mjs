@@ -94,33 +94,8 @@ export async function signIn({ appUrl, publicUrl = appUrl, username, password, c
   }
 
   const callbackPrefix = `${publicUrl}/api/auth/callback/keycloak`;
-  // At the IdP: follow redirects to the login form, submit it, follow redirects back to the app.
-  let url = authorizeUrl;
-  let response = await jar.fetch(url);
-  let submitted = false;
-  for (let hops = 0; ; hops += 1) {
-    if (hops > 15) throw new HttpFlowError("too many redirects at the IdP", response.status, url);
-    const location = response.headers.get("location");
-    if (response.status >= 300 && response.status < 400 && location) {
-      const next = new URL(location, url).href;
-      if (next.startsWith(callbackPrefix)) {
-        url = appUrl + next.slice(publicUrl.length);
-        break;
-      }
-      url = next;
-      response = await jar.fetch(url);
-      continue;
-    }
-    const html = await response.text();
-    const action = /<form[^>]*\baction="([^"]+)"/i.exec(html)?.[1];
-    if (submitted || !action || !/name="username"/.test(html) || !/name="password"/.test(html)) {
-      throw new HttpFlowError(submitted ? "login rejected by the IdP" : "IdP login form not found", response.status, url);
-    }
-    submitted = true;
-    url = new URL(action.replace(/&amp;/g, "&"), url).href;
-    response = await jar.fetch(url, form({ username, password, login: "Sign In" }));
-  }
-
+  const redirect = await loginAtIdp({ jar, authorizeUrl, username, password, redirectUri: callbackPrefix });
+  const url = appUrl + redirect.slice(publicUrl.length);
   const callback = await jar.fetch(url);
   const landing = callback.headers.get("location") ?? "";
   const cookies = jar.sessionCookies(appUrl);
@@ -134,6 +109,34 @@ export async function signIn({ appUrl, publicUrl = appUrl, username, password, c
     cookieHeader: cookies.map(({ name, value }) => `${name}=${value}`).join("; "),
     ms: performance.now() - started,
   };
+}
+
+/**
+ * At the IdP: follows redirects from `authorizeUrl` to the login form, submits it, and follows redirects
+ * until the one to `redirectUri`, which it returns (not fetched).
+ */
+export async function loginAtIdp({ jar, authorizeUrl, username, password, redirectUri }) {
+  let url = authorizeUrl;
+  let response = await jar.fetch(url);
+  let submitted = false;
+  for (let hops = 0; hops <= 15; hops += 1) {
+    const location = response.headers.get("location");
+    if (response.status >= 300 && response.status < 400 && location) {
+      url = new URL(location, url).href;
+      if (url.startsWith(redirectUri)) return url;
+      response = await jar.fetch(url);
+      continue;
+    }
+    const html = await response.text();
+    const action = /<form[^>]*\baction="([^"]+)"/i.exec(html)?.[1];
+    if (submitted || !action || !/name="username"/.test(html) || !/name="password"/.test(html)) {
+      throw new HttpFlowError(submitted ? "login rejected by the IdP" : "IdP login form not found", response.status, url);
+    }
+    submitted = true;
+    url = new URL(action.replace(/&amp;/g, "&"), url).href;
+    response = await jar.fetch(url, form({ username, password, login: "Sign In" }));
+  }
+  throw new HttpFlowError("too many redirects at the IdP", response.status, url);
 }
 
 /**

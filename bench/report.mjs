@@ -57,6 +57,12 @@ export function tableRows(r) {
       verdict(ratios.sessionVsHealth >= 0.9),
     ],
     [
+      "1b. GET /api/auth/session without a cookie vs GET /api/health (next-auth's route alone)",
+      `${x(ratios.sessionNoCookieVsHealth)} (no cookie: ${rt("sessionNoCookie")})`,
+      "-",
+      "info",
+    ],
+    [
       "2. GET /profile (guarded, signed in) vs GET / (signed out); both SSR pages",
       `${x(ratios.profileVsHomeSignedOut)} (/profile: ${rt("profileSignedIn")}; /: ${rt("homeSignedOut")})`,
       ">= 0.9x",
@@ -73,14 +79,16 @@ export function tableRows(r) {
   rows.push(
     [
       `3. Sign-out POST: Keycloak handshake on minus off (medians of ${r.signOuts.federatedPostMs.length} each)`,
-      `+${ms(s.difference)} (on: ${ms(s.federated)}, off: ${ms(s.local)}, ${x(s.federated / s.local)}; ` +
+      `+${ms(s.difference)} (on: ${ms(s.federated)}, p99 ${ms(s.federatedP99)}; off: ${ms(s.local)}, p99 ${ms(s.localP99)}; ` +
+        `${x(s.federated / s.local)}; ` +
         `IdP sessions ended: ${r.signOuts.providerLogoutsHinted}/${r.signOuts.federatedPostMs.length})`,
       `<= 1 provider round trip + 10 ms = ${ms(budget)}`,
       verdict(s.difference <= budget),
     ],
     [
       "3b. One provider round trip (end-session POST with a bad hint, 400; keep-alive)",
-      `${ms(s.badHintRoundTrip)} (discovery GET ${ms(s.discoveryRoundTrip)}; the app's own handshake, from its log: ${ms(s.handshake)})`,
+      `${ms(s.badHintRoundTrip)} (discovery GET ${ms(s.discoveryRoundTrip)}; a real logout with a valid hint, ` +
+        `back-channel included: ${ms(s.realLogoutRoundTrip)}; the app's handshake, from its log: ${ms(s.handshake)})`,
       "-",
       "info",
     ],
@@ -97,7 +105,7 @@ export function tableRows(r) {
       const where = store === "memory" ? "memory store, 1 instance" : "Redis, split over 2 instances";
       rows.push([
         `4. Burst of ${size} concurrent /api/auth/session, access token due (${where})`,
-        `${b.refreshGrantsMedian} refresh grant(s) (max ${b.refreshGrantsMax} over ${r.config.reps}), ` +
+        `${b.refreshGrantsMedian} refresh grant(s) (max ${b.refreshGrantsMax} over ${r.config.burstReps}), ` +
           `${b.failedTotal} failed, p99 ${ms(b.p99)}${b.allAliveAfter ? "" : ", session ended"}`,
         "1 grant, 0 failed",
         verdict(b.refreshGrantsMax === 1 && b.failedTotal === 0 && b.allAliveAfter),
@@ -141,7 +149,9 @@ export function writeResultsMarkdown(file, r) {
     "# Benchmark results (`npm run bench`)",
     "",
     `Measured ${r.date.slice(0, 16).replace("T", " ")} UTC on ${m.nproc} CPU(s) (\`nproc\`), ${m.cpuModel}, Node ${m.node}; ` +
-      `next ${m.next}, next-auth ${m.nextAuth}, autocannon ${m.autocannon}; commit ${m.commit}. Whole run: ${r.runtimeS} s.`,
+      `next ${m.next}, next-auth ${m.nextAuth}, autocannon ${m.autocannon}; commit ${m.commit}. Whole run: ${r.runtimeS} s. ` +
+      `Load average (1/5/15 min) at start ${m.loadAverageAtStart.join(" / ")}, at end ${m.loadAverageAtEnd.join(" / ")}: ` +
+      "other work on the machine shows here and moves absolute numbers more than ratios.",
     "",
     "Every figure is a ratio or difference of two things measured side by side in this run; absolute numbers are",
     "only meaningful next to their pair. Production `next start`, built-in identity provider and redis-server all on",
@@ -154,9 +164,10 @@ export function writeResultsMarkdown(file, r) {
     "## How it was measured",
     "",
     `- Throughput (rows 1, 2, 6): autocannon, ${c.connections} keep-alive connections, ${c.durationS} s per target after a ` +
-      `${c.warmupS} s warm-up, ${c.reps} interleaved rounds; req/s and latencies are medians of the rounds, each ratio is the ` +
+      `${c.warmupS} s warm-up, ${c.reps} interleaved rounds (the order rotates each round); req/s and latencies are medians of the rounds, each ratio is the ` +
       "median of the per-round ratios. The session cookie is alice's (one chunk); `/api/auth/session` answers with the user " +
-      "(checked before and after). Every response of a run must be 2xx, or the run fails.",
+      "(checked before and after). Every response of a run must be 2xx, or the run fails. Row 1b is the same route " +
+      "without a cookie: what next-auth's handler costs before any session work.",
     "- Row 2 compares `/profile` (server-side guard: `getServerSession` then render) signed in with `/` signed out " +
       "(its `getServerSideProps` calls `getServerSession` too, which returns at once without a cookie). Row 2b isolates " +
       "the session read on one page.",
@@ -165,7 +176,10 @@ export function writeResultsMarkdown(file, r) {
       "next-auth/react's `signOut()` sends it (its preceding `GET /api/auth/csrf` is not in the figure). The handshake " +
       "includes the provider's synchronous back-channel logout call to the app, as with Keycloak. The provider round " +
       "trip is estimated from the benchmark process: a POST to the end-session endpoint with an invalid `id_token_hint` " +
-      "(answered 400 without ending anything), because the app's ID tokens never leave the server.",
+      "(answered 400 without ending anything), because the app's ID tokens never leave the server. For comparison, " +
+      "3b also times a real logout (valid hint, the provider ends the session and calls the app's back-channel " +
+      "endpoint before answering) with ID tokens the benchmark obtained itself as the same client, and the " +
+      "handshake duration the app logs (`KEYCLOAK_LOGOUT_OK ms=`).",
     `- Row 3c: the provider's logout endpoint hangs (\`/_idp/faults\`), \`KEYCLOAK_LOGOUT_TIMEOUT_MS=${c.logoutTimeoutMs}\`.`,
     `- Row 4: provider restarted with \`IDP_ACCESS_TOKEN_TTL_S=${c.refreshTtlS}\` and \`IDP_REVOKE_REFRESH_TOKEN=true\` ` +
       "(a second refresh with a used token would end the session and show as failures). Each burst uses its own session, " +

@@ -4,10 +4,12 @@
 // Goals are reported, never asserted: the exit code is non-zero only when something broke.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { signIn, signOut } from "./httpSignIn.mjs";
-import { burst, httpRequest, median, throughput, timeRequests } from "./load.mjs";
+import { endSession, idTokenFor } from "./providerRoundTrip.mjs";
+import { burst, httpRequest, median, percentile, throughput, timeRequests } from "./load.mjs";
 import { assertPortFree, installCleanup, startChild, tail, waitForHttp } from "./processes.mjs";
 import { machineFacts, printTable, writeResultsMarkdown } from "./report.mjs";
 
@@ -16,7 +18,8 @@ const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 
 const CONFIG = {
-  reps: num("BENCH_REPS", 3),
+  reps: num("BENCH_REPS", 5),
+  burstReps: num("BENCH_BURST_REPS", 3),
   durationS: num("BENCH_DURATION_S", 5),
   warmupS: 2,
   connections: 20,
@@ -128,6 +131,8 @@ async function throughputRows(sessions) {
     { key: "health", url: `${APP.memory}/api/health` },
     { key: "sessionMemory", url: `${APP.memory}/api/auth/session`, headers: cookie(sessions.memory) },
     { key: "sessionRedis", url: `${APP.redis}/api/auth/session`, headers: cookie(sessions.redis) },
+    // Splits row 1: next-auth's route without a cookie, i.e. without decrypt, store read and re-encrypt.
+    { key: "sessionNoCookie", url: `${APP.memory}/api/auth/session` },
     { key: "profileSignedIn", url: `${APP.memory}/profile`, headers: cookie(sessions.memory) },
     { key: "homeSignedOut", url: `${APP.memory}/` },
     { key: "homeSignedIn", url: `${APP.memory}/`, headers: cookie(sessions.memory) },
@@ -137,7 +142,9 @@ async function throughputRows(sessions) {
     await throughput({ ...target, connections: CONFIG.connections, durationS: CONFIG.warmupS });
   }
   for (let rep = 1; rep <= CONFIG.reps; rep += 1) {
-    for (const target of targets) {
+    // Each round starts one target later, so no target always runs right after the same neighbour.
+    const order = targets.map((_, i) => targets[(i + rep - 1) % targets.length]);
+    for (const target of order) {
       const result = await throughput({ ...target, connections: CONFIG.connections, durationS: CONFIG.durationS });
       if (result.non2xx || result.errors || !result.requests) {
         throw new Error(`${target.key}: ${result.non2xx} non-2xx and ${result.errors} errors in ${result.requests} requests`);
@@ -161,6 +168,7 @@ async function throughputRows(sessions) {
     medians: Object.fromEntries(targets.map((t) => [t.key, summary(t.key)])),
     ratios: {
       sessionVsHealth: ratio("sessionMemory", "health"),
+      sessionNoCookieVsHealth: ratio("sessionNoCookie", "health"),
       profileVsHomeSignedOut: ratio("profileSignedIn", "homeSignedOut"),
       homeSignedInVsSignedOut: ratio("homeSignedIn", "homeSignedOut"),
       redisVsMemory: ratio("sessionRedis", "sessionMemory"),
@@ -196,10 +204,10 @@ async function signOutRows(apps) {
 
   // One provider round trip, estimated from this process: the end-session endpoint with a bad hint (400),
   // and the discovery document, each over a warm keep-alive connection like the app's.
-  const endSession = `${ISSUER}/protocol/openid-connect/logout`;
+  const endSessionUrl = `${ISSUER}/protocol/openid-connect/logout`;
   const badHint = new URLSearchParams({ id_token_hint: "not-a-token", client_id: "nextjs-app" }).toString();
   const badHintMs = await timeRequests(20, async (agent) => {
-    const status = await httpRequest(endSession, {
+    const status = await httpRequest(endSessionUrl, {
       method: "POST",
       agent,
       headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(badHint) },
@@ -208,6 +216,16 @@ async function signOutRows(apps) {
     if (status !== 400) throw new Error(`end-session endpoint with a bad hint answered ${status}, expected 400`);
   });
   const discoveryMs = await timeRequests(20, (agent) => httpRequest(`${ISSUER}/.well-known/openid-configuration`, { agent }));
+
+  // For comparison only: a real logout (valid hint, ends a session, includes the provider's back-channel call
+  // to the app), with ID tokens the benchmark obtained itself as the same client.
+  const client = { issuer: ISSUER, clientId: "nextjs-app", clientSecret: "nextjs-app-secret", redirectUri: `${PUBLIC_URL}/api/auth/callback/keycloak` };
+  const idTokens = [];
+  for (let i = 0; i < 11; i += 1) idTokens.push(await idTokenFor({ ...client, ...USERS.alice }));
+  const realLogoutMs = await timeRequests(10, async (agent) => {
+    const status = await endSession({ ...client, idToken: idTokens.pop(), agent });
+    if (status !== 200) throw new Error(`end-session endpoint with a valid hint answered ${status}, expected 200`);
+  });
 
   // The provider's logout hangs: sign-out must still finish within KEYCLOAK_LOGOUT_TIMEOUT_MS.
   const hangSessions = [];
@@ -231,14 +249,18 @@ async function signOutRows(apps) {
     providerLogoutsHinted: after.logouts.hinted - before.logouts.hinted,
     badHintMs,
     discoveryMs,
+    realLogoutMs,
     hangPostMs: hang.map((r) => r.postMs),
     medians: {
       federated: median(fedMs),
       local: median(localMs),
+      federatedP99: percentile(fedMs, 99),
+      localP99: percentile(localMs, 99),
       difference: median(fedMs) - median(localMs),
       handshake: median(handshakeMs),
       badHintRoundTrip: median(badHintMs),
       discoveryRoundTrip: median(discoveryMs),
+      realLogoutRoundTrip: median(realLogoutMs),
       hang: median(hang.map((r) => r.postMs)),
       hangMax: Math.max(...hang.map((r) => r.postMs)),
     },
@@ -248,7 +270,7 @@ async function signOutRows(apps) {
 /** Row 4: bursts on one session whose access token is due for refresh; memory store, then Redis split over two instances. */
 async function refreshBurstRows() {
   const plans = [];
-  for (let rep = 1; rep <= CONFIG.reps; rep += 1) {
+  for (let rep = 1; rep <= CONFIG.burstReps; rep += 1) {
     for (const size of CONFIG.burstSizes) {
       plans.push({ rep, size, store: "memory", targets: [APP.memory] });
       plans.push({ rep, size, store: "redis", targets: [APP.redis, APP.redis2] });
@@ -313,6 +335,7 @@ async function refreshBurstRows() {
 async function main() {
   installCleanup();
   const started = Date.now();
+  const loadAverageAtStart = os.loadavg().map((v) => round(v, 2));
   for (const port of [...CONFIG.ports.apps, CONFIG.ports.idp, CONFIG.ports.redis]) await assertPortFree(port);
   build();
 
@@ -350,7 +373,7 @@ async function main() {
 
     const results = {
       date: new Date().toISOString(),
-      machine: machineFacts(ROOT),
+      machine: { ...machineFacts(ROOT), loadAverageAtStart, loadAverageAtEnd: os.loadavg().map((v) => round(v, 2)) },
       config: CONFIG,
       runtimeS: round((Date.now() - started) / 1000, 1),
       cookies,
