@@ -19,11 +19,16 @@ export function percentile(values, p) {
 
 /**
  * Closed-loop throughput: `connections` keep-alive connections for `durationS` seconds.
- * Returns req/s (mean of the per-second samples), latency p50/p99 in ms, and the non-2xx/error counts.
+ * Returns req/s (mean of the per-second samples), latency p50/p99 in ms, the non-2xx/error counts and,
+ * given `cpuMs` (a reader of the server's CPU clock in ms), the server's CPU time per request.
  */
-export async function throughput({ url, headers = {}, connections, durationS }) {
+export async function throughput({ url, headers = {}, connections, durationS, cpuMs }) {
+  const cpuBefore = cpuMs?.();
   const result = await autocannon({ url, headers, connections, duration: durationS });
+  const cpuAfter = cpuMs?.();
   return {
+    // The app's CPU time per request, in microseconds (when `cpuMs` reads the app's CPU clock).
+    cpuUsPerRequest: cpuMs && result.requests.total ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : null,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { signIn, signOut } from "./httpSignIn.mjs";
 import { endSession, idTokenFor } from "./providerRoundTrip.mjs";
 import { burst, httpRequest, median, percentile, throughput, timeRequests } from "./load.mjs";
-import { assertPortFree, installCleanup, startChild, tail, waitForHttp } from "./processes.mjs";
+import { assertPortFree, groupCpuMs, installCleanup, startChild, tail, waitForHttp } from "./processes.mjs";
 import { machineFacts, printTable, writeResultsMarkdown } from "./report.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -125,17 +125,21 @@ function cookieFigures(session) {
 }
 
 /** Rows 1, 2, 6: closed-loop throughput of several targets, interleaved, BENCH_REPS rounds. */
-async function throughputRows(sessions) {
+async function throughputRows(sessions, procs) {
   const cookie = (s) => ({ cookie: s.cookieHeader });
+  const cpuOf = (...handles) => () => handles.reduce((sum, h) => sum + groupCpuMs(h.child.pid), 0);
+  const memoryCpu = cpuOf(procs.memory);
+  // With Redis, the store's own CPU is part of the cost.
+  const redisCpu = cpuOf(procs.redis, procs.redisServer);
   const targets = [
-    { key: "health", url: `${APP.memory}/api/health` },
-    { key: "sessionMemory", url: `${APP.memory}/api/auth/session`, headers: cookie(sessions.memory) },
-    { key: "sessionRedis", url: `${APP.redis}/api/auth/session`, headers: cookie(sessions.redis) },
+    { key: "health", url: `${APP.memory}/api/health`, cpuMs: memoryCpu },
+    { key: "sessionMemory", url: `${APP.memory}/api/auth/session`, headers: cookie(sessions.memory), cpuMs: memoryCpu },
+    { key: "sessionRedis", url: `${APP.redis}/api/auth/session`, headers: cookie(sessions.redis), cpuMs: redisCpu },
     // Splits row 1: next-auth's route without a cookie, i.e. without decrypt, store read and re-encrypt.
-    { key: "sessionNoCookie", url: `${APP.memory}/api/auth/session` },
-    { key: "profileSignedIn", url: `${APP.memory}/profile`, headers: cookie(sessions.memory) },
-    { key: "homeSignedOut", url: `${APP.memory}/` },
-    { key: "homeSignedIn", url: `${APP.memory}/`, headers: cookie(sessions.memory) },
+    { key: "sessionNoCookie", url: `${APP.memory}/api/auth/session`, cpuMs: memoryCpu },
+    { key: "profileSignedIn", url: `${APP.memory}/profile`, headers: cookie(sessions.memory), cpuMs: memoryCpu },
+    { key: "homeSignedOut", url: `${APP.memory}/`, cpuMs: memoryCpu },
+    { key: "homeSignedIn", url: `${APP.memory}/`, headers: cookie(sessions.memory), cpuMs: memoryCpu },
   ];
   const runs = Object.fromEntries(targets.map((t) => [t.key, []]));
   for (const target of targets) {
@@ -150,7 +154,7 @@ async function throughputRows(sessions) {
         throw new Error(`${target.key}: ${result.non2xx} non-2xx and ${result.errors} errors in ${result.requests} requests`);
       }
       runs[target.key].push(result);
-      say(`  round ${rep} ${target.key.padEnd(15)} ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+      say(`  round ${rep} ${target.key.padEnd(15)} ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${Math.round(result.cpuUsPerRequest)} µs CPU/req`);
     }
   }
   await expectSignedIn(APP.memory, sessions.memory, "after the throughput runs");
@@ -160,7 +164,10 @@ async function throughputRows(sessions) {
     rps: round(median(runs[key].map((r) => r.rps))),
     p50: median(runs[key].map((r) => r.p50)),
     p99: median(runs[key].map((r) => r.p99)),
+    cpuUsPerRequest: round(median(runs[key].map((r) => r.cpuUsPerRequest))),
   });
+  // The same ratios from the app's CPU time per request (b's cost over a's): steadier when the cores are shared.
+  const cpuRatio = (a, b) => round(median(runs[a].map((r, i) => runs[b][i].cpuUsPerRequest / r.cpuUsPerRequest)), 2);
   // Ratios are paired: one per round (the two targets ran back to back), then the median.
   const ratio = (a, b) => round(median(runs[a].map((r, i) => r.rps / runs[b][i].rps)), 2);
   return {
@@ -172,6 +179,13 @@ async function throughputRows(sessions) {
       profileVsHomeSignedOut: ratio("profileSignedIn", "homeSignedOut"),
       homeSignedInVsSignedOut: ratio("homeSignedIn", "homeSignedOut"),
       redisVsMemory: ratio("sessionRedis", "sessionMemory"),
+    },
+    cpuRatios: {
+      sessionVsHealth: cpuRatio("sessionMemory", "health"),
+      sessionNoCookieVsHealth: cpuRatio("sessionNoCookie", "health"),
+      profileVsHomeSignedOut: cpuRatio("profileSignedIn", "homeSignedOut"),
+      homeSignedInVsSignedOut: cpuRatio("homeSignedIn", "homeSignedOut"),
+      redisVsMemory: cpuRatio("sessionRedis", "sessionMemory"),
     },
   };
 }
@@ -361,7 +375,7 @@ async function main() {
     const redisSession = await login(APP.redis, USERS.alice);
     await expectSignedIn(APP.memory, alice, "alice (memory store)");
     await expectSignedIn(APP.redis, redisSession, "alice (Redis store)");
-    const load = await throughputRows({ memory: alice, redis: redisSession });
+    const load = await throughputRows({ memory: alice, redis: redisSession }, { ...apps, redisServer: redis });
 
     say(`row 3: sign-out, ${CONFIG.signOuts} each with and without the Keycloak handshake ...`);
     const signOuts = await signOutRows(apps);
