@@ -155,6 +155,14 @@ export function writeResultsMarkdown(file, r) {
       `Load average (1/5/15 min) at start ${m.loadAverageAtStart.join(" / ")}, at end ${m.loadAverageAtEnd.join(" / ")}: ` +
       "other work on the machine shows here and moves absolute numbers more than ratios.",
     "",
+    ...(Math.max(m.loadAverageAtStart[0], m.loadAverageAtEnd[0]) > m.nproc / 2
+      ? [
+          `**Shared machine:** the 1-minute load average reached ${Math.max(m.loadAverageAtStart[0], m.loadAverageAtEnd[0])} on ` +
+            `${m.nproc} cores during this run, so other work competed with it; expect the throughput ratios to move by tens ` +
+            "of percent between runs (the CPU-per-request ratios somewhat less).",
+          "",
+        ]
+      : []),
     "Every figure is a ratio or difference of two things measured side by side in this run; absolute numbers are",
     "only meaningful next to their pair. Production `next start`, built-in identity provider and redis-server all on",
     `loopback, on the same ${m.nproc} cores as the load generator.`,
