@@ -2,6 +2,7 @@
 export function sessionErrorMessage(code: string): string {
   switch (code) {
     case "RefreshAccessTokenError":
+      return "We could not renew your session with Keycloak just now. Try again in a moment, or sign in again.";
     case "SessionRequired":
       return "Your session has ended. Please sign in again.";
     case "SessionUnavailable":

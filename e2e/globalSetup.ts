@@ -60,6 +60,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     KEYCLOAK_CLIENT_ID: "nextjs-app",
     KEYCLOAK_CLIENT_SECRET: "nextjs-app-secret",
     KEYCLOAK_LOGOUT_TIMEOUT_MS: String(STACK.logoutTimeoutMs),
+    KEYCLOAK_REFRESH_WAIT_MS: String(STACK.refreshWaitMs),
     REDIS_URL: redis.url,
   };
   const apps = [startApp(Number(new URL(STACK.appA).port), appEnv), startApp(Number(new URL(STACK.appB).port), appEnv)];

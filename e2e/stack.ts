@@ -9,6 +9,8 @@ export const STACK = {
   appB: "http://localhost:3102",
   /** Bound of the Keycloak logout handshake in the e2e apps, in ms. */
   logoutTimeoutMs: 1500,
+  /** How long a request waits for a refresh in the e2e apps, in ms. */
+  refreshWaitMs: 1500,
   /** Access tokens live this long, so refreshes happen within a test. */
   accessTokenTtlS: 15,
 } as const;

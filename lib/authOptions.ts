@@ -41,7 +41,7 @@ export function buildAuthOptions(http?: AuthHttpContext): NextAuthOptions {
     issuer: env.KEYCLOAK_ISSUER,
     clientId: env.KEYCLOAK_CLIENT_ID,
     clientSecret: env.KEYCLOAK_CLIENT_SECRET,
-    refreshTimeoutMs: env.KEYCLOAK_LOGOUT_TIMEOUT_MS,
+    refreshWaitMs: env.KEYCLOAK_REFRESH_WAIT_MS,
     sessionMaxAgeS: SESSION_MAX_AGE_S,
   };
   const promptLogin = http ? isReauthRequired(http.req, secureCookies) : false;

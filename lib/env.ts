@@ -15,6 +15,8 @@ export interface Env {
   readonly KEYCLOAK_CLIENT_SECRET: string;
   /** Upper bound for the Keycloak logout handshake at sign-out, in milliseconds. */
   readonly KEYCLOAK_LOGOUT_TIMEOUT_MS: number;
+  /** How long a request waits for a token refresh before answering without it, in milliseconds. */
+  readonly KEYCLOAK_REFRESH_WAIT_MS: number;
   /** When false, sign-out only clears the app cookie (used to measure the handshake's cost). */
   readonly KEYCLOAK_FEDERATED_LOGOUT: boolean;
   /** Shared store for several instances; undefined means the in-memory store (one instance). */
@@ -107,6 +109,7 @@ export function parseEnv(source: Source): Env {
     KEYCLOAK_CLIENT_ID: required(source, "KEYCLOAK_CLIENT_ID"),
     KEYCLOAK_CLIENT_SECRET: required(source, "KEYCLOAK_CLIENT_SECRET"),
     KEYCLOAK_LOGOUT_TIMEOUT_MS: integer(source, "KEYCLOAK_LOGOUT_TIMEOUT_MS", 3000, 100, 10000),
+    KEYCLOAK_REFRESH_WAIT_MS: integer(source, "KEYCLOAK_REFRESH_WAIT_MS", 3000, 100, 30000),
     KEYCLOAK_FEDERATED_LOGOUT: boolean(source, "KEYCLOAK_FEDERATED_LOGOUT", true),
     REDIS_URL: redisRaw,
   });

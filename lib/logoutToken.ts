@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 
 const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 // Asymmetric algorithms only: an HMAC token "signed" with the public key can never pass.
@@ -14,6 +14,22 @@ export class LogoutTokenError extends Error {
     super(message);
     this.name = "LogoutTokenError";
   }
+}
+
+/** The issuer's signing keys could not be fetched: nothing was decided about the token (answered 503). */
+export class IssuerKeysUnavailableError extends Error {
+  readonly code = "ISSUER_KEYS_UNAVAILABLE";
+  constructor(options?: { cause?: unknown }) {
+    super("The issuer's JWKS could not be fetched", options);
+    this.name = "IssuerKeysUnavailableError";
+  }
+}
+
+/** True for failures to fetch keys (timeout, non-200, bad JWKS, network), as opposed to a bad token. */
+function isKeyFetchFailure(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
+  if (!(error instanceof errors.JOSEError)) return true;
+  return error.code === "ERR_JOSE_GENERIC";
 }
 
 /** The validated claims the app acts on. */
@@ -54,6 +70,7 @@ export async function verifyLogoutToken(token: string, expected: LogoutTokenExpe
       requiredClaims: ["iat", "exp", "jti"],
     }));
   } catch (error) {
+    if (isKeyFetchFailure(error)) throw new IssuerKeysUnavailableError({ cause: error });
     throw new LogoutTokenError(`signature or standard claims rejected (${(error as { code?: string }).code ?? "ERR"})`);
   }
 

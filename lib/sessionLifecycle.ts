@@ -14,8 +14,8 @@ export interface LifecycleConfig {
   issuer: string;
   clientId: string;
   clientSecret: string;
-  /** Bound for one refresh (and for waiting on another instance's refresh), in ms. */
-  refreshTimeoutMs: number;
+  /** How long a request waits for a refresh before answering with RefreshAccessTokenError, in ms. */
+  refreshWaitMs: number;
   /** next-auth's session.maxAge in seconds: the upper bound of any app session. */
   sessionMaxAgeS: number;
 }
@@ -31,6 +31,21 @@ export interface SignInAccount {
 }
 
 const nowS = () => Math.floor(Date.now() / 1000);
+
+/**
+ * The refresh request itself may take this long, longer than a request waits for it: with single-use
+ * refresh tokens, abandoning a refresh that Keycloak completes would leave only a spent token behind.
+ */
+export const REFRESH_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Resolves like `promise`, or rejects with a transient RefreshError after `ms` (the promise goes on). */
+function withinWait<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RefreshError("UNAVAILABLE", "Refresh still running")), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Builds the cookie payload at sign-in and stores the access token and roles server-side.
@@ -115,7 +130,7 @@ export async function continueSession(token: JWT, store: SessionStore, config: L
 
   if (!state || !isFresh(state)) {
     try {
-      state = await ensureFreshTokens({
+      const refreshing = ensureFreshTokens({
         store,
         sessionId,
         cookieRefreshToken: token.refresh_token,
@@ -125,12 +140,13 @@ export async function continueSession(token: JWT, store: SessionStore, config: L
             clientId: config.clientId,
             clientSecret: config.clientSecret,
             refreshToken,
-            timeoutMs: config.refreshTimeoutMs,
+            timeoutMs: REFRESH_REQUEST_TIMEOUT_MS,
           }),
         rolesOf: (accessToken) => rolesFromAccessToken(accessToken, config.clientId),
-        waitMs: config.refreshTimeoutMs + 1000,
+        lockTtlMs: REFRESH_REQUEST_TIMEOUT_MS + 1000,
         fallbackTtlMs: config.sessionMaxAgeS * 1000,
       });
+      state = await withinWait(refreshing, config.refreshWaitMs);
       log.info("SESSION_TOKENS_FRESH", { session: shortId(sessionId) });
     } catch (error) {
       if (error instanceof RefreshError && error.code === "INVALID_GRANT") {

@@ -52,8 +52,8 @@ export interface RefreshCoordination {
   refresh: (refreshToken: string) => Promise<RefreshedTokens>;
   /** Derives roles from a new access token. */
   rolesOf: (accessToken: string) => string[];
-  /** How long a caller waits for another instance's refresh, and how long the lock lives. */
-  waitMs: number;
+  /** How long the refresh lock lives: at least the refresh request's own timeout. */
+  lockTtlMs: number;
   /** TTL for the state when the provider gave no refresh expiry. */
   fallbackTtlMs: number;
 }
@@ -80,14 +80,14 @@ export const ensureFreshTokens = createRefreshCoordinator();
 
 async function coordinate(options: RefreshCoordination): Promise<TokenState> {
   const { store, sessionId } = options;
-  const deadline = Date.now() + options.waitMs;
+  const deadline = Date.now() + options.lockTtlMs;
   const lockKey = sessionKeys.refreshLock(sessionId);
 
   for (;;) {
     const current = parseTokenState(await store.get(sessionKeys.tokens(sessionId)));
     if (current && isFresh(current)) return current;
 
-    if (await store.setIfAbsent(lockKey, String(process.pid), options.waitMs)) {
+    if (await store.setIfAbsent(lockKey, String(process.pid), options.lockTtlMs)) {
       try {
         // Another instance may have finished between our read and taking the lock.
         const latest = parseTokenState(await store.get(sessionKeys.tokens(sessionId)));

@@ -72,7 +72,7 @@ describe("AuthButton and UserSummary", () => {
 
   it("asks the user to sign in again when the session reports a refresh error", async () => {
     renderWithSession({ expires: alice.expires, error: "RefreshAccessTokenError" });
-    expect(await screen.findByRole("alert")).toHaveTextContent("Your session has ended. Please sign in again.");
+    expect(await screen.findByRole("alert")).toHaveTextContent("We could not renew your session with Keycloak just now. Try again in a moment, or sign in again.");
     expect(screen.getByRole("button", { name: "Sign in" })).toBeInTheDocument();
   });
 });

@@ -29,7 +29,7 @@ const config: LifecycleConfig = {
   issuer: ISSUER,
   clientId: CLIENT_ID,
   clientSecret: CLIENT_SECRET,
-  refreshTimeoutMs: 500,
+  refreshWaitMs: 500,
   sessionMaxAgeS: SESSION_MAX_AGE_S,
 };
 

@@ -12,7 +12,7 @@ import {
   type CryptoKey,
 } from "jose";
 import { http, HttpResponse } from "msw";
-import { LogoutTokenError, remoteKeys, verifyLogoutToken, type LogoutTokenExpectations } from "@/lib/logoutToken";
+import { IssuerKeysUnavailableError, LogoutTokenError, remoteKeys, verifyLogoutToken, type LogoutTokenExpectations } from "@/lib/logoutToken";
 import { CLIENT_ID, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
 import { server } from "@/mocks/server";
 import { useMswServer } from "@/testing/mswLifecycle";
@@ -211,5 +211,17 @@ describe("verifyLogoutToken rejects with LogoutTokenError", () => {
   it("a correctly signed token of another type (an access token's at+jwt)", async () => {
     const error = await rejection(await sign(keycloakClaims(), { typ: "at+jwt" }));
     expect(error.message).toMatch(/typ/);
+  });
+});
+
+describe("verifyLogoutToken when the issuer's keys cannot be fetched", () => {
+  it.each([
+    ["a 503 from jwks_uri", `${ISSUER}/protocol/openid-connect/certs-503`, () => new HttpResponse("down", { status: 503 })],
+    ["a network error", `${ISSUER}/protocol/openid-connect/certs-reset`, () => HttpResponse.error()],
+  ])("reports %s as IssuerKeysUnavailableError, not as a bad token (the route answers 503)", async (_name, uri, answer) => {
+    server.use(http.get(uri, answer));
+    const error = await verifyLogoutToken(await sign(keycloakClaims()), { ...expected(), keys: remoteKeys(uri) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IssuerKeysUnavailableError);
+    expect(error).not.toBeInstanceOf(LogoutTokenError);
   });
 });

@@ -1,4 +1,4 @@
-import { http, HttpResponse } from "msw";
+import { delay, http, HttpResponse } from "msw";
 import type { JWT } from "next-auth/jwt";
 import { sessionKeys } from "@/lib/sessionKeys";
 import { SessionEndedError } from "@/lib/sessionEnded";
@@ -15,7 +15,7 @@ const config: LifecycleConfig = {
   issuer: ISSUER,
   clientId: CLIENT_ID,
   clientSecret: CLIENT_SECRET,
-  refreshTimeoutMs: 500,
+  refreshWaitMs: 500,
   sessionMaxAgeS: 3600,
 };
 const nowS = () => Math.floor(Date.now() / 1000);
@@ -120,6 +120,26 @@ describe("continueSession", () => {
     server.use(http.post(ENDPOINTS.token, () => HttpResponse.error()));
     const next = await continueSession(token, store, config);
     expect(next).toMatchObject({ error: "RefreshAccessTokenError", refresh_token: "rt-1" });
+  });
+
+  it("answers a request without waiting out a slow refresh, and the next request uses that refresh's result", async () => {
+    const token = await signedIn(5);
+    let grants = 0;
+    let finished!: () => void;
+    const refreshDone = new Promise<void>((resolve) => (finished = resolve));
+    server.use(
+      http.post(ENDPOINTS.token, async () => {
+        grants++;
+        await delay(800);
+        setTimeout(finished, 20);
+        return HttpResponse.json({ access_token: accessToken(["user"]), expires_in: 300, refresh_token: "rt-2", refresh_expires_in: 1800 });
+      }),
+    );
+
+    await expect(continueSession(token, store, config)).resolves.toMatchObject({ error: "RefreshAccessTokenError" });
+    await refreshDone;
+    await expect(continueSession(token, store, config)).resolves.toMatchObject({ refresh_token: "rt-2", error: undefined });
+    expect(grants).toBe(1);
   });
 
   it("fails closed with SessionUnavailable when the shared store does not answer", async () => {

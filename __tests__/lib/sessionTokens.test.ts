@@ -38,7 +38,7 @@ function coordination(stores: SessionStore[], endpoint: ReturnType<typeof single
       cookieRefreshToken: "rt-1",
       refresh: endpoint.refresh,
       rolesOf: () => ["user"],
-      waitMs: 3000,
+      lockTtlMs: 3000,
       fallbackTtlMs: 60_000,
     });
 }
@@ -96,7 +96,7 @@ describeWithRedis("ensureFreshTokens across instances sharing Redis", () => {
           cookieRefreshToken: "rt-1",
           refresh: endpoint.refresh,
           rolesOf: () => [],
-          waitMs: 3000,
+          lockTtlMs: 3000,
           fallbackTtlMs: 60_000,
         }),
       ),

@@ -3,7 +3,7 @@ import { acceptBackchannelLogout } from "@/lib/backchannelLogout";
 import { SESSION_MAX_AGE_S } from "@/lib/authOptions";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { remoteKeys } from "@/lib/logoutToken";
+import { IssuerKeysUnavailableError, remoteKeys } from "@/lib/logoutToken";
 import { discover } from "@/lib/oidcDiscovery";
 import { readFormBody } from "@/lib/readFormBody";
 import { getSessionStore, StoreUnavailableError } from "@/lib/sessionStore";
@@ -43,8 +43,13 @@ export default async function backchannelLogout(req: NextApiRequest, res: NextAp
     }
     return res.status(200).end();
   } catch (error) {
-    const reason = error instanceof StoreUnavailableError ? "store unavailable" : "issuer keys unavailable";
-    log.error("BACKCHANNEL_LOGOUT_FAILED", { reason });
+    const reason =
+      error instanceof StoreUnavailableError
+        ? "store unavailable"
+        : error instanceof IssuerKeysUnavailableError
+          ? "issuer keys unavailable"
+          : "discovery failed";
+    log.error("BACKCHANNEL_LOGOUT_FAILED", { reason, hint: "Keycloak does not retry: the session ends at its next refresh" });
     return res.status(503).json({ error: "temporarily_unavailable" });
   }
 }
