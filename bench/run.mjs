@@ -15,6 +15,8 @@ import { machineFacts, printTable, writeResultsMarkdown } from "./report.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+// A build directory of its own, so a benchmark and an e2e run (or `next dev`) in the same tree never clash.
+const DIST_DIR = ".next-bench";
 const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 
 const CONFIG = {
@@ -51,7 +53,12 @@ function build() {
   if (process.env.BENCH_SKIP_BUILD === "1") return say("build skipped (BENCH_SKIP_BUILD=1)");
   const started = Date.now();
   say("next build ...");
-  const result = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+  const result = spawnSync(process.execPath, [NEXT_BIN, "build"], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR },
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
   if (result.status !== 0) throw new Error(`next build failed:\n${tail(`${result.stdout}\n${result.stderr}`, 40)}`);
   say(`build ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
@@ -78,6 +85,7 @@ async function startApp(url, env) {
     cwd: ROOT,
     env: {
       NODE_ENV: "production",
+      NEXT_DIST_DIR: DIST_DIR,
       // Every instance sits behind one public URL, the redirect URI registered at the IdP (as in e2e/).
       NEXTAUTH_URL: PUBLIC_URL,
       NEXTAUTH_SECRET: "bench-only-secret-0123456789abcdef0123456789",

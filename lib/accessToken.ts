@@ -3,6 +3,7 @@ import { getServerSession, type Session } from "next-auth";
 import { getToken } from "next-auth/jwt";
 import { getAuthOptions } from "./authOptions";
 import { getEnv } from "./env";
+import { decodeSessionCookie } from "./sessionCookieCodec";
 import { storedAccessToken } from "./sessionLifecycle";
 import { getSessionStore } from "./sessionStore";
 
@@ -17,7 +18,7 @@ export async function getAccessToken(
   // getServerSession runs the jwt callback: revocation checks and, when due, the refresh.
   const session = await getServerSession(req, res, getAuthOptions());
   if (!session?.user) return null;
-  const token = await getToken({ req, secret: getEnv().NEXTAUTH_SECRET });
+  const token = await getToken({ req, secret: getEnv().NEXTAUTH_SECRET, decode: decodeSessionCookie });
   if (!token?.sessionId) return null;
   const accessToken = await storedAccessToken(getSessionStore(), token.sessionId);
   return accessToken ? { session, accessToken } : null;

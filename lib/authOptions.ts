@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextAuthOptions } from "next-auth";
-import { encode, type JWT, type JWTEncodeParams } from "next-auth/jwt";
 import KeycloakProvider from "next-auth/providers/keycloak";
 import { getEnv } from "./env";
 import { federatedSignOut } from "./federatedSignOut";
+import { decodeSessionCookie, encodeSessionCookie } from "./sessionCookieCodec";
 import { log } from "./log";
 import { clearReauthMarker, isReauthRequired } from "./reauthMarker";
 import { SessionEndedError } from "./sessionEnded";
@@ -21,12 +21,6 @@ export interface AuthHttpContext {
   req: IncomingMessage & { cookies?: Partial<Record<string, string>> };
   res: ServerResponse;
 }
-
-// Fields that exist only while a request is handled; they never reach the cookie.
-const encodeCookie = (params: JWTEncodeParams) => {
-  const { roles: _roles, error: _error, ...persisted } = (params.token ?? {}) as JWT;
-  return encode({ ...params, token: persisted });
-};
 
 /**
  * next-auth options. With an HTTP context (the NextAuth route) sign-out can mark the browser for
@@ -59,7 +53,7 @@ export function buildAuthOptions(http?: AuthHttpContext): NextAuthOptions {
       }),
     ],
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
-    jwt: { encode: encodeCookie },
+    jwt: { encode: encodeSessionCookie, decode: decodeSessionCookie },
     pages: { signIn: "/auth/signin", error: "/auth/signin" },
     callbacks: {
       async jwt({ token, account }) {
