@@ -29,19 +29,22 @@ export function createBackchannelSender({ config, keys, stats }) {
   return async function sendBackchannelLogout({ sub, sid }) {
     const url = client.backchannelLogoutUrl;
     if (!url) return;
-    const started = Date.now();
+    const body = new URLSearchParams({ logout_token: await logoutToken({ sub, sid }) });
+    const started = performance.now();
     try {
       const response = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ logout_token: await logoutToken({ sub, sid }) }),
+        body,
         redirect: "manual",
         signal: AbortSignal.timeout(backchannelTimeoutMs),
       });
       await response.arrayBuffer().catch(() => undefined);
       const ok = response.status === 200 || response.status === 204;
+      const ms = performance.now() - started;
       stats.get().backchannel[ok ? "sent" : "failed"] += 1;
-      log(`backchannel logout ${ok ? "sent" : "failed"}: sid=${sid} status=${response.status} in ${Date.now() - started} ms to ${url}`);
+      if (ok) stats.recordBackchannelRoundTrip(ms);
+      log(`backchannel logout ${ok ? "sent" : "failed"}: sid=${sid} status=${response.status} in ${Math.round(ms)} ms to ${url}`);
     } catch (err) {
       stats.get().backchannel.failed += 1;
       const reason = err?.name === "TimeoutError" ? `no answer within ${backchannelTimeoutMs} ms` : (err?.cause?.code ?? err?.message);

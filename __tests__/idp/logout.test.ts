@@ -211,7 +211,7 @@ describe("control API", () => {
       refreshGrants: 1,
       codeGrants: 1,
       logouts: { hinted: 1, refreshToken: 0, rejected: 1 },
-      backchannel: { sent: 1, failed: 0 },
+      backchannel: { sent: 1, failed: 0, roundTripsMs: [expect.any(Number)] },
     });
   });
 
