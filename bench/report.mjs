@@ -94,7 +94,14 @@ export function tableRows(r) {
       "info",
     ],
     [
-      `3c. Sign-out POST with the provider's logout hanging vs KEYCLOAK_LOGOUT_TIMEOUT_MS (${timeout} ms)`,
+      "3c. Back-channel logout round trip, provider to app (POST logout_token to 200) vs one GET /api/health",
+      `${x(s.backchannel / s.health)} (back-channel ${ms(s.backchannel)} over ${r.signOuts.backchannelMs.length} logouts; ` +
+        `health ${ms(s.health)})`,
+      "-",
+      "info",
+    ],
+    [
+      `3d. Sign-out POST with the provider's logout hanging vs KEYCLOAK_LOGOUT_TIMEOUT_MS (${timeout} ms)`,
       `${x(s.hang / timeout)} (median ${ms(s.hang)}, max ${ms(s.hangMax)} of ${r.signOuts.hangPostMs.length})`,
       `bounded: max <= timeout + 50 ms`,
       verdict(s.hangMax <= timeout + 50),
@@ -192,7 +199,7 @@ export function writeResultsMarkdown(file, r) {
       "3b also times a real logout (valid hint, the provider ends the session and calls the app's back-channel " +
       "endpoint before answering) with ID tokens the benchmark obtained itself as the same client, and the " +
       "handshake duration the app logs (`KEYCLOAK_LOGOUT_OK ms=`).",
-    `- Row 3c: the provider's logout endpoint hangs (\`/_idp/faults\`), \`KEYCLOAK_LOGOUT_TIMEOUT_MS=${c.logoutTimeoutMs}\`.`,
+    `- Row 3d: the provider's logout endpoint hangs (\`/_idp/faults\`), \`KEYCLOAK_LOGOUT_TIMEOUT_MS=${c.logoutTimeoutMs}\`.`,
     `- Row 4: provider restarted with \`IDP_ACCESS_TOKEN_TTL_S=${c.refreshTtlS}\` and \`IDP_REVOKE_REFRESH_TOKEN=true\` ` +
       "(a second refresh with a used token would end the session and show as failures). Each burst uses its own session, " +
       "signed in and then left untouched until 3 s after the app's refresh point (10 s before expiry). Grants are the " +

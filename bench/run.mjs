@@ -222,6 +222,9 @@ async function signOutRows(apps) {
     local.push(await logout(localSessions[i], APP.local));
   }
   const after = await idpControl.stats();
+  // The provider times each back-channel logout it sends to the app (POST to 200), for these sign-outs.
+  const backchannelMs = after.backchannel.roundTripsMs.slice(-(after.backchannel.sent - before.backchannel.sent));
+  const healthMs = await timeRequests(20, (agent) => httpRequest(`${APP.memory}/api/health`, { agent }));
   const handshakeMs = [...apps.memory.output().slice(logOffset).matchAll(/KEYCLOAK_LOGOUT_OK .*?\bms=(\d+)/g)].map((m) => Number(m[1]));
 
   // One provider round trip, estimated from this process: the end-session endpoint with a bad hint (400),
@@ -272,6 +275,8 @@ async function signOutRows(apps) {
     badHintMs,
     discoveryMs,
     realLogoutMs,
+    backchannelMs,
+    healthMs,
     hangPostMs: hang.map((r) => r.postMs),
     medians: {
       federated: median(fedMs),
@@ -283,6 +288,8 @@ async function signOutRows(apps) {
       badHintRoundTrip: median(badHintMs),
       discoveryRoundTrip: median(discoveryMs),
       realLogoutRoundTrip: median(realLogoutMs),
+      backchannel: median(backchannelMs),
+      health: median(healthMs),
       hang: median(hang.map((r) => r.postMs)),
       hangMax: Math.max(...hang.map((r) => r.postMs)),
     },
