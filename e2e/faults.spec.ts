@@ -24,8 +24,6 @@ const UNAVAILABLE: Fault[] = [
 
 // A delay past the bound: this IdP drops the abandoned request (Keycloak would finish it; see docs/FAULTS.md).
 const REFRESH_FAULTS: Fault[] = UNAVAILABLE;
-// The secret globalSetup gives the apps: lets a test read its own cookie, as a thief with the server's secret could.
-const E2E_NEXTAUTH_SECRET = "e2e-secret-0123456789abcdef0123456789abcdef";
 
 // The app's refresh wait (KEYCLOAK_REFRESH_WAIT_MS) plus page rendering on a busy 2-core machine.
 const REFRESH_BOUND_MS = STACK.refreshWaitMs + 3000;
@@ -217,7 +215,7 @@ test.describe("refresh while Keycloak's token endpoint fails", () => {
 
     await test.step("a stolen copy of the refresh token is used first: Keycloak rotates it", async () => {
       const cookie = (await page.context().cookies()).find((c) => c.name === "next-auth.session-token")!;
-      const jwt = await decode({ token: cookie.value, secret: E2E_NEXTAUTH_SECRET });
+      const jwt = await decode({ token: cookie.value, secret: STACK.nextAuthSecret });
       const { status } = await tokenRequest(STACK.issuer, { grant_type: "refresh_token", refresh_token: String(jwt?.refresh_token) });
       expect(status).toBe(200);
     });

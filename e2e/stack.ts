@@ -7,6 +7,10 @@ export const STACK = {
   appA: "http://localhost:3101",
   /** Instance B: a second process behind the same public URL, sharing Redis. */
   appB: "http://localhost:3102",
+  /** Instance C, started by the restart spec itself: in-memory store, as after a restart. */
+  appC: "http://localhost:3103",
+  /** The secret every instance shares (a test may read its own cookie with it, as a thief with it could). */
+  nextAuthSecret: "e2e-secret-0123456789abcdef0123456789abcdef",
   /** Bound of the Keycloak logout handshake in the e2e apps, in ms. */
   logoutTimeoutMs: 1500,
   /** How long a request waits for a refresh in the e2e apps, in ms. */

@@ -50,7 +50,7 @@ describe("start-up configuration", () => {
       expect(response.status).toBe(200);
       expect(Date.now() - started).toBeGreaterThanOrEqual(750);
       const stats = await (await fetch(`${idp.origin}/_idp/stats`)).json();
-      expect(stats.backchannel).toEqual({ sent: 0, failed: 1 });
+      expect(stats.backchannel).toEqual({ sent: 0, failed: 1, roundTripsMs: [] });
       expect(idp.output()).not.toContain(tokens.id_token);
     } finally {
       await idp.stop();

@@ -7,6 +7,7 @@ import { createMemoryStore } from "@/lib/sessionStore/memoryStore";
 import { StoreUnavailableError, type SessionStore } from "@/lib/sessionStore/sessionStore";
 import { CLIENT_ID, CLIENT_SECRET, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
 import { server } from "@/mocks/server";
+import { captureLogs } from "@/testing/captureLogs";
 import { useMswServer } from "@/testing/mswLifecycle";
 
 useMswServer();
@@ -148,6 +149,12 @@ describe("continueSession", () => {
       ...store,
       getMany: () => Promise.reject(new StoreUnavailableError("Redis did not answer")),
     };
-    await expect(continueSession(token, down, config)).resolves.toMatchObject({ error: "SessionUnavailable" });
+    const logs = captureLogs();
+    try {
+      await expect(continueSession(token, down, config)).resolves.toMatchObject({ error: "SessionUnavailable" });
+      expect(logs.lines()).toEqual([expect.stringMatching(/^\[auth\] ERROR SESSION_CHECK_UNAVAILABLE session=\w{8} behaviour=fail-closed$/)]);
+    } finally {
+      logs.restore();
+    }
   });
 });

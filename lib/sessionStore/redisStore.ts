@@ -30,10 +30,11 @@ export function createRedisStore(url: string): SessionStore {
     if (!healthy) log.info("STORE_REDIS_RECONNECTED");
     healthy = true;
   });
-  client.on("error", (error: Error) => {
-    if (healthy) log.error("STORE_REDIS_UNAVAILABLE", { message: error.message, behaviour: "fail-closed" });
+  const markUnavailable = (message: string) => {
+    if (healthy) log.error("STORE_REDIS_UNAVAILABLE", { message, behaviour: "fail-closed" });
     healthy = false;
-  });
+  };
+  client.on("error", (error: Error) => markUnavailable(error.message));
 
   const run = async <T>(command: () => Promise<T>): Promise<T> => {
     if (!connected) {
@@ -42,6 +43,7 @@ export function createRedisStore(url: string): SessionStore {
     try {
       return await command();
     } catch (error) {
+      if (client.status !== "ready") markUnavailable((error as Error).message);
       throw new StoreUnavailableError("Redis did not answer", { cause: error });
     }
   };

@@ -1,6 +1,7 @@
 import { createMemoryStore } from "@/lib/sessionStore/memoryStore";
 import { createRedisStore } from "@/lib/sessionStore/redisStore";
 import { StoreUnavailableError, type SessionStore } from "@/lib/sessionStore/sessionStore";
+import { captureLogs } from "@/testing/captureLogs";
 import { describeWithRedis, startRedisServer, type RedisServer } from "@/testing/redisServer";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,7 +71,8 @@ describeWithRedis("redis store", () => {
 
   storeContract(() => store);
 
-  it("fails fast with STORE_UNAVAILABLE when Redis is unreachable", async () => {
+  it("fails fast with STORE_UNAVAILABLE when Redis is unreachable, and says so once in the log", async () => {
+    const logs = captureLogs();
     const down = await startRedisServer();
     const unreachable = createRedisStore(down.url);
     await unreachable.set("k", "v", 1000);
@@ -80,6 +82,11 @@ describeWithRedis("redis store", () => {
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect(error).toMatchObject({ code: "STORE_UNAVAILABLE" });
     expect(Date.now() - started).toBeLessThan(2000);
+    await unreachable.get("k").catch(() => undefined);
     await unreachable.close();
+    logs.restore();
+    const unavailable = logs.lines().filter((line) => line.includes("STORE_REDIS_UNAVAILABLE"));
+    expect(unavailable).toHaveLength(1);
+    expect(unavailable[0]).toMatch(/behaviour=fail-closed/);
   });
 });
