@@ -1,3 +1,4 @@
+import { profileClaims } from "./accounts.mjs";
 import { sendJson } from "./http.mjs";
 
 /** Keycloak's userinfo: takes the JWT access token as Bearer and needs its session to be live. */
@@ -11,15 +12,6 @@ export function createUserinfo({ verifier, store, accounts }) {
       sendJson(res, 401, { error: "invalid_token", error_description: "Token verification failed" });
       return;
     }
-    const name = [user.firstName, user.lastName].filter(Boolean).join(" ");
-    sendJson(res, 200, {
-      sub: claims.sub,
-      email_verified: user.emailVerified,
-      ...(name ? { name } : {}),
-      preferred_username: user.username,
-      ...(user.firstName ? { given_name: user.firstName } : {}),
-      ...(user.lastName ? { family_name: user.lastName } : {}),
-      ...(user.email ? { email: user.email } : {}),
-    });
+    sendJson(res, 200, { sub: claims.sub, ...profileClaims(user) });
   };
 }

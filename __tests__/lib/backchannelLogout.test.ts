@@ -2,10 +2,6 @@ import { randomUUID } from "node:crypto";
 import {
   SignJWT,
   UnsecuredJWT,
-  createLocalJWKSet,
-  exportJWK,
-  exportSPKI,
-  generateKeyPair,
   type CryptoKey,
   type JWTPayload,
   type JWTVerifyGetKey,
@@ -20,10 +16,9 @@ import { createMemoryStore } from "@/lib/sessionStore/memoryStore";
 import type { SessionStore } from "@/lib/sessionStore";
 import { saveTokenState } from "@/lib/sessionTokens";
 import { CLIENT_ID, CLIENT_SECRET, ISSUER } from "@/mocks/keycloak";
+import { BACKCHANNEL_EVENT, createRealmKeys, logoutClaims, REALM_KID as KID, signLogoutToken, type RealmKeys } from "@/mocks/logoutTokens";
 import { captureLogs } from "@/testing/captureLogs";
 
-const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
-const KID = "realm-key-1";
 const SESSION_MAX_AGE_S = 36_000;
 const config: LifecycleConfig = {
   issuer: ISSUER,
@@ -33,42 +28,21 @@ const config: LifecycleConfig = {
   sessionMaxAgeS: SESSION_MAX_AGE_S,
 };
 
-let realmKey: { privateKey: CryptoKey; publicKey: CryptoKey };
-let otherKey: { privateKey: CryptoKey; publicKey: CryptoKey };
+let realmKey: RealmKeys["realmKey"];
+let otherKey: RealmKeys["otherKey"];
 let keys: JWTVerifyGetKey;
 let publicSpki: string;
 
 beforeAll(async () => {
-  realmKey = await generateKeyPair("RS256", { extractable: true });
-  otherKey = await generateKeyPair("RS256", { extractable: true });
-  keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(realmKey.publicKey)), kid: KID, alg: "RS256", use: "sig" }] });
-  publicSpki = await exportSPKI(realmKey.publicKey);
+  ({ realmKey, otherKey, keys, publicSpki } = await createRealmKeys());
 });
 
 const nowS = () => Math.floor(Date.now() / 1000);
 const expected = (): LogoutTokenExpectations => ({ issuer: ISSUER, clientId: CLIENT_ID, keys });
-
-/** Keycloak 26's logout token claims, with overrides (undefined removes a claim). */
-function claims(overrides: Record<string, unknown> = {}): JWTPayload {
-  const iat = nowS();
-  const all: Record<string, unknown> = {
-    iss: ISSUER,
-    aud: CLIENT_ID,
-    iat,
-    exp: iat + 120,
-    jti: randomUUID(),
-    sub: "user-alice",
-    sid: "sid-alice-1",
-    typ: "Logout",
-    events: { [BACKCHANNEL_EVENT]: {} },
-    ...overrides,
-  };
-  for (const [key, value] of Object.entries(all)) if (value === undefined) delete all[key];
-  return all as JWTPayload;
-}
+const claims = logoutClaims;
 
 function sign(payload: JWTPayload, typ = "logout+jwt", key: CryptoKey = realmKey.privateKey): Promise<string> {
-  return new SignJWT(payload).setProtectedHeader({ alg: "RS256", kid: KID, typ }).sign(key);
+  return signLogoutToken(payload, key, typ);
 }
 
 /** The memory store, recording every write that changed something. */

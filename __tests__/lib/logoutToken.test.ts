@@ -1,12 +1,8 @@
-import { randomUUID } from "node:crypto";
 import {
   CompactEncrypt,
   SignJWT,
   UnsecuredJWT,
-  createLocalJWKSet,
   exportJWK,
-  exportSPKI,
-  generateKeyPair,
   type JWTPayload,
   type JWTVerifyGetKey,
   type CryptoKey,
@@ -14,53 +10,29 @@ import {
 import { http, HttpResponse } from "msw";
 import { IssuerKeysUnavailableError, LogoutTokenError, remoteKeys, verifyLogoutToken, type LogoutTokenExpectations } from "@/lib/logoutToken";
 import { CLIENT_ID, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
+import { BACKCHANNEL_EVENT, createRealmKeys, logoutClaims, REALM_KID, signLogoutToken, type RealmKeys } from "@/mocks/logoutTokens";
 import { server } from "@/mocks/server";
 import { useMswServer } from "@/testing/mswLifecycle";
 
 useMswServer();
 
-const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
-const KID = "realm-key-1";
-
-let realmKey: { privateKey: CryptoKey; publicKey: CryptoKey };
-let otherKey: { privateKey: CryptoKey; publicKey: CryptoKey };
+let realmKey: RealmKeys["realmKey"];
+let otherKey: RealmKeys["otherKey"];
 let keys: JWTVerifyGetKey;
 let publicSpki: string;
 
 beforeAll(async () => {
-  realmKey = await generateKeyPair("RS256", { extractable: true });
-  otherKey = await generateKeyPair("RS256", { extractable: true });
-  keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(realmKey.publicKey)), kid: KID, alg: "RS256", use: "sig" }] });
-  publicSpki = await exportSPKI(realmKey.publicKey);
+  ({ realmKey, otherKey, keys, publicSpki } = await createRealmKeys());
 });
 
+const KID = REALM_KID;
 const expected = (): LogoutTokenExpectations => ({ issuer: ISSUER, clientId: CLIENT_ID, keys });
 const nowS = () => Math.floor(Date.now() / 1000);
-
-/** The claims Keycloak 26 puts in a logout token (ResourceAdminManager / LogoutToken.java). */
-function keycloakClaims(overrides: Record<string, unknown> = {}): JWTPayload {
-  const iat = nowS();
-  const claims: Record<string, unknown> = {
-    iss: ISSUER,
-    aud: CLIENT_ID,
-    iat,
-    exp: iat + 120,
-    jti: randomUUID(),
-    sub: "user-alice",
-    sid: "sid-1",
-    typ: "Logout",
-    events: { [BACKCHANNEL_EVENT]: {} },
-    ...overrides,
-  };
-  for (const [key, value] of Object.entries(claims)) if (value === undefined) delete claims[key];
-  return claims as JWTPayload;
-}
+const keycloakClaims = logoutClaims;
 
 /** Signs claims as the realm would (RS256, the realm kid, typ logout+jwt unless told otherwise). */
 function sign(claims: JWTPayload, header: { typ?: string; key?: CryptoKey } = {}): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: "RS256", kid: KID, typ: header.typ ?? "logout+jwt" })
-    .sign(header.key ?? realmKey.privateKey);
+  return signLogoutToken(claims, header.key ?? realmKey.privateKey, header.typ);
 }
 
 async function rejection(token: string): Promise<LogoutTokenError> {
@@ -80,12 +52,12 @@ describe("verifyLogoutToken accepts", () => {
       jti: claims.jti,
       exp: claims.exp,
       sub: "user-alice",
-      sid: "sid-1",
+      sid: "sid-alice-1",
     });
   });
 
   it("the older Keycloak token with typ JWT", async () => {
-    await expect(verifyLogoutToken(await sign(keycloakClaims(), { typ: "JWT" }), expected())).resolves.toMatchObject({ sid: "sid-1" });
+    await expect(verifyLogoutToken(await sign(keycloakClaims(), { typ: "JWT" }), expected())).resolves.toMatchObject({ sid: "sid-alice-1" });
   });
 
   it("a token with only sub (session not required) or only sid", async () => {
@@ -95,7 +67,7 @@ describe("verifyLogoutToken accepts", () => {
     });
     await expect(verifyLogoutToken(await sign(keycloakClaims({ sub: undefined })), expected())).resolves.toMatchObject({
       sub: undefined,
-      sid: "sid-1",
+      sid: "sid-alice-1",
     });
   });
 
@@ -111,7 +83,7 @@ describe("verifyLogoutToken accepts", () => {
     const jwk = { ...(await exportJWK(realmKey.publicKey)), kid: KID, alg: "RS256", use: "sig" };
     server.use(http.get(ENDPOINTS.certs, () => HttpResponse.json({ keys: [jwk] })));
     const token = await sign(keycloakClaims());
-    await expect(verifyLogoutToken(token, { ...expected(), keys: remoteKeys(ENDPOINTS.certs) })).resolves.toMatchObject({ sid: "sid-1" });
+    await expect(verifyLogoutToken(token, { ...expected(), keys: remoteKeys(ENDPOINTS.certs) })).resolves.toMatchObject({ sid: "sid-alice-1" });
   });
 });
 
