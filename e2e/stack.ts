@@ -9,6 +9,8 @@ export const STACK = {
   appB: "http://localhost:3102",
   /** Instance C, started by the restart spec itself: in-memory store, as after a restart. */
   appC: "http://localhost:3103",
+  /** Instance D, started by the Redis-outage spec with a Redis of its own. */
+  appD: "http://localhost:3104",
   /** The secret every instance shares (a test may read its own cookie with it, as a thief with it could). */
   nextAuthSecret: "e2e-secret-0123456789abcdef0123456789abcdef",
   /** Bound of the Keycloak logout handshake in the e2e apps, in ms. */

@@ -5,7 +5,7 @@ import { log } from "./log";
 import { rolesFromAccessToken } from "./roles";
 import { sessionKeys } from "./sessionKeys";
 import { SessionEndedError } from "./sessionEnded";
-import { StoreUnavailableError, type SessionStore } from "./sessionStore";
+import { isStoreUnavailable, type SessionStore } from "./sessionStore";
 import { ensureFreshTokens, isFresh, parseTokenState, saveTokenState, type TokenState } from "./sessionTokens";
 import { RefreshError, refreshTokens } from "./tokenRefresh";
 
@@ -70,7 +70,14 @@ export async function startSession(
     refreshExpiresAt: account.refresh_expires_in ? now + Number(account.refresh_expires_in) : undefined,
     roles: rolesFromAccessToken(account.access_token, config.clientId),
   };
-  await saveTokenState(store, sessionId, state, config.sessionMaxAgeS * 1000);
+  try {
+    await saveTokenState(store, sessionId, state, config.sessionMaxAgeS * 1000);
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error;
+    // The sign-in still succeeds: the cookie holds the refresh token, and the access token is re-obtained
+    // once the store answers again (until then the session fails closed).
+    log.error("SESSION_STORE_WRITE_FAILED", { session: shortId(sessionId), behaviour: "tokens re-obtained later" });
+  }
   log.info("SESSION_STARTED", { session: shortId(sessionId) });
   return {
     sub: token.sub,
@@ -116,7 +123,7 @@ export async function continueSession(token: JWT, store: SessionStore, config: L
     }
     state = parseTokenState(rawState);
   } catch (error) {
-    if (error instanceof StoreUnavailableError) {
+    if (isStoreUnavailable(error)) {
       log.error("SESSION_CHECK_UNAVAILABLE", { session: shortId(sessionId), behaviour: "fail-closed" });
       return { ...next, error: "SessionUnavailable" };
     }
@@ -155,9 +162,9 @@ export async function continueSession(token: JWT, store: SessionStore, config: L
           .catch(() => undefined);
         throw new SessionEndedError("REFRESH_REFUSED");
       }
-      const reason = error instanceof StoreUnavailableError ? "store unavailable" : (error as Error).message;
+      const reason = isStoreUnavailable(error) ? "store unavailable" : (error as Error).message;
       log.warn("SESSION_REFRESH_FAILED", { session: shortId(sessionId), reason });
-      return { ...next, error: error instanceof StoreUnavailableError ? "SessionUnavailable" : "RefreshAccessTokenError" };
+      return { ...next, error: isStoreUnavailable(error) ? "SessionUnavailable" : "RefreshAccessTokenError" };
     }
   }
 

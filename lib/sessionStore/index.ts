@@ -4,7 +4,7 @@ import { createRedisStore } from "./redisStore";
 import type { SessionStore } from "./sessionStore";
 
 export type { SessionStore } from "./sessionStore";
-export { StoreUnavailableError } from "./sessionStore";
+export { isStoreUnavailable, StoreUnavailableError } from "./sessionStore";
 
 // Kept on globalThis so Next's dev-mode module reloads do not open a new Redis connection each time.
 const holder = globalThis as typeof globalThis & { __sessionStore?: SessionStore };

@@ -23,3 +23,11 @@ export class StoreUnavailableError extends Error {
     this.name = "StoreUnavailableError";
   }
 }
+
+/**
+ * True for a StoreUnavailableError from any copy of this module: Next bundles pages and API routes
+ * separately, while the store itself is one per process, so `instanceof` can see another class.
+ */
+export function isStoreUnavailable(error: unknown): error is StoreUnavailableError {
+  return (error as { code?: unknown } | null)?.code === "STORE_UNAVAILABLE";
+}

@@ -1,6 +1,6 @@
 import { createMemoryStore } from "@/lib/sessionStore/memoryStore";
 import { createRedisStore } from "@/lib/sessionStore/redisStore";
-import { StoreUnavailableError, type SessionStore } from "@/lib/sessionStore/sessionStore";
+import { isStoreUnavailable, StoreUnavailableError, type SessionStore } from "@/lib/sessionStore/sessionStore";
 import { captureLogs } from "@/testing/captureLogs";
 import { describeWithRedis, startRedisServer, type RedisServer } from "@/testing/redisServer";
 
@@ -88,5 +88,18 @@ describeWithRedis("redis store", () => {
     const unavailable = logs.lines().filter((line) => line.includes("STORE_REDIS_UNAVAILABLE"));
     expect(unavailable).toHaveLength(1);
     expect(unavailable[0]).toMatch(/behaviour=fail-closed/);
+  });
+});
+
+describe("isStoreUnavailable", () => {
+  it("recognises the error thrown by another bundle's copy of the store module", () => {
+    let Foreign!: typeof StoreUnavailableError;
+    jest.isolateModules(() => {
+      ({ StoreUnavailableError: Foreign } = jest.requireActual<typeof import("@/lib/sessionStore/sessionStore")>("@/lib/sessionStore/sessionStore"));
+    });
+    const error = new Foreign("Redis did not answer");
+    expect(error).not.toBeInstanceOf(StoreUnavailableError);
+    expect(isStoreUnavailable(error)).toBe(true);
+    expect(isStoreUnavailable(new Error("other"))).toBe(false);
   });
 });

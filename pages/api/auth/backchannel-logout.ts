@@ -6,7 +6,7 @@ import { log } from "@/lib/log";
 import { IssuerKeysUnavailableError, remoteKeys } from "@/lib/logoutToken";
 import { discover } from "@/lib/oidcDiscovery";
 import { readFormBody } from "@/lib/readFormBody";
-import { getSessionStore, StoreUnavailableError } from "@/lib/sessionStore";
+import { getSessionStore, isStoreUnavailable } from "@/lib/sessionStore";
 
 // A logout token is about 1 KB; anything far larger is refused before parsing.
 const MAX_BODY_BYTES = 16 * 1024;
@@ -44,7 +44,7 @@ export default async function backchannelLogout(req: NextApiRequest, res: NextAp
     return res.status(200).end();
   } catch (error) {
     const reason =
-      error instanceof StoreUnavailableError
+      isStoreUnavailable(error)
         ? "store unavailable"
         : error instanceof IssuerKeysUnavailableError
           ? "issuer keys unavailable"
