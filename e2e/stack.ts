@@ -11,6 +11,9 @@ export const STACK = {
   appC: "http://localhost:3103",
   /** Instance D, started by the Redis-outage spec with a Redis of its own. */
   appD: "http://localhost:3104",
+  /** `npm run dev` in the dev-server spec, with its own built-in provider. */
+  devApp: "http://localhost:3105",
+  devIdpPort: 8181,
   /** The secret every instance shares (a test may read its own cookie with it, as a thief with it could). */
   nextAuthSecret: "e2e-secret-0123456789abcdef0123456789abcdef",
   /** Bound of the Keycloak logout handshake in the e2e apps, in ms. */

@@ -64,7 +64,8 @@ export function buildAuthOptions(http?: AuthHttpContext): NextAuthOptions {
         if (token.error || !token.sessionId) return { expires: session.expires, error: token.error ?? "SessionUnavailable" };
         return {
           expires: session.expires,
-          user: { name: token.name, email: token.email, image: token.picture, roles: token.roles ?? [] },
+          // null, not undefined: pages pass the session through getServerSideProps, which rejects undefined.
+          user: { name: token.name ?? null, email: token.email ?? null, image: token.picture ?? null, roles: token.roles ?? [] },
         };
       },
     },
