@@ -2,7 +2,7 @@ import { clearDiscoveryCache } from "@/lib/oidcDiscovery";
 import { server } from "@/mocks/server";
 
 /** Wires the msw server into a test file, as in mswjs/examples. */
-export function useMswServer(): void {
+export function setupMswServer(): void {
   beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
   afterEach(() => {
     server.resetHandlers();

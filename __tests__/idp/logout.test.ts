@@ -1,6 +1,6 @@
 import { startIdp, type StartedIdp } from "@/testing/startIdp";
 import { startBackchannelReceiver, type BackchannelReceiver } from "@/testing/backchannelReceiver";
-import { CookieJar, authorize, decodeJwt, login, tokenRequest } from "@/testing/oidcClient";
+import { authorize, decodeJwt, login, tokenRequest } from "@/testing/oidcClient";
 
 let idp: StartedIdp;
 let receiver: BackchannelReceiver;

@@ -16,7 +16,7 @@ import { createMemoryStore } from "@/lib/sessionStore/memoryStore";
 import type { SessionStore } from "@/lib/sessionStore";
 import { saveTokenState } from "@/lib/sessionTokens";
 import { CLIENT_ID, CLIENT_SECRET, ISSUER } from "@/mocks/keycloak";
-import { BACKCHANNEL_EVENT, createRealmKeys, logoutClaims, REALM_KID as KID, signLogoutToken, type RealmKeys } from "@/mocks/logoutTokens";
+import { createRealmKeys, logoutClaims, REALM_KID as KID, signLogoutToken, type RealmKeys } from "@/mocks/logoutTokens";
 import { captureLogs } from "@/testing/captureLogs";
 
 const SESSION_MAX_AGE_S = 36_000;

@@ -9,9 +9,9 @@ import type { SessionStore } from "@/lib/sessionStore/sessionStore";
 import { CLIENT_ID, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
 import { server } from "@/mocks/server";
 import { captureLogs } from "@/testing/captureLogs";
-import { useMswServer } from "@/testing/mswLifecycle";
+import { setupMswServer } from "@/testing/mswLifecycle";
 
-useMswServer();
+setupMswServer();
 
 const token = { provider: "keycloak" as const, id_token: "id.token.value", sessionId: "session-1", sid: "kc-1" };
 

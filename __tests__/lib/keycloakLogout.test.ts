@@ -3,9 +3,9 @@ import { keycloakLogout } from "@/lib/keycloakLogout";
 import { CLIENT_ID, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
 import { server } from "@/mocks/server";
 import { captureLogs } from "@/testing/captureLogs";
-import { useMswServer } from "@/testing/mswLifecycle";
+import { setupMswServer } from "@/testing/mswLifecycle";
 
-useMswServer();
+setupMswServer();
 
 const ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzZXNzaW9uLTEifQ.c2lnbmF0dXJlLXNlY3JldA";
 const logout = (timeoutMs = 1000) => keycloakLogout({ issuer: ISSUER, idToken: ID_TOKEN, clientId: CLIENT_ID, timeoutMs });

@@ -12,9 +12,9 @@ import { IssuerKeysUnavailableError, LogoutTokenError, remoteKeys, verifyLogoutT
 import { CLIENT_ID, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
 import { BACKCHANNEL_EVENT, createRealmKeys, logoutClaims, REALM_KID, signLogoutToken, type RealmKeys } from "@/mocks/logoutTokens";
 import { server } from "@/mocks/server";
-import { useMswServer } from "@/testing/mswLifecycle";
+import { setupMswServer } from "@/testing/mswLifecycle";
 
-useMswServer();
+setupMswServer();
 
 let realmKey: RealmKeys["realmKey"];
 let otherKey: RealmKeys["otherKey"];

@@ -8,9 +8,9 @@ import { StoreUnavailableError, type SessionStore } from "@/lib/sessionStore/ses
 import { CLIENT_ID, CLIENT_SECRET, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
 import { server } from "@/mocks/server";
 import { captureLogs } from "@/testing/captureLogs";
-import { useMswServer } from "@/testing/mswLifecycle";
+import { setupMswServer } from "@/testing/mswLifecycle";
 
-useMswServer();
+setupMswServer();
 
 const config: LifecycleConfig = {
   issuer: ISSUER,

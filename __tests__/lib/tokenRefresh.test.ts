@@ -2,9 +2,9 @@ import { http, HttpResponse } from "msw";
 import { RefreshError, refreshTokens } from "@/lib/tokenRefresh";
 import { CLIENT_ID, CLIENT_SECRET, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
 import { server } from "@/mocks/server";
-import { useMswServer } from "@/testing/mswLifecycle";
+import { setupMswServer } from "@/testing/mswLifecycle";
 
-useMswServer();
+setupMswServer();
 
 const refresh = () =>
   refreshTokens({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: "rt-1", timeoutMs: 500 });
