@@ -1,11 +1,21 @@
-import { useSession } from "next-auth/react";
+import { signOut, useSession } from "next-auth/react";
 import { sessionErrorMessage } from "./sessionErrorMessage";
 
 /** Who is signed in (name and email), or that nobody is, or why the session could not be confirmed. */
 export function UserSummary() {
   const { data: session, status } = useSession();
   if (status === "loading") return <p>Checking your session…</p>;
-  if (session?.error) return <p role="alert">{sessionErrorMessage(session.error)}</p>;
+  if (session?.error) {
+    // The cookie is kept through an outage; signing out here ends it (and Keycloak's session) for good.
+    return (
+      <div role="alert">
+        <p>{sessionErrorMessage(session.error)}</p>
+        <button type="button" onClick={() => signOut()}>
+          Sign out
+        </button>
+      </div>
+    );
+  }
   if (!session?.user) return <p>You are signed out.</p>;
   return (
     <dl className="user">

@@ -9,7 +9,8 @@ import { getSessionStore } from "./sessionStore";
 
 /**
  * For API routes that call a Keycloak-protected resource: the confirmed session and its fresh access
- * token, read from the server-side store. The token never leaves the server. Null when signed out.
+ * token, read from the server-side store. The token never leaves the server. Null when signed out;
+ * a store outage propagates (isStoreUnavailable) so callers can answer 503.
  */
 export async function getAccessToken(
   req: NextApiRequest,

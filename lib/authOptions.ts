@@ -6,7 +6,7 @@ import { federatedSignOut } from "./federatedSignOut";
 import { decodeSessionCookie, encodeSessionCookie } from "./sessionCookieCodec";
 import { log } from "./log";
 import { clearReauthMarker, isReauthRequired } from "./reauthMarker";
-import { SessionEndedError } from "./sessionEnded";
+import { isSessionEnded } from "./sessionEnded";
 import { continueSession, startSession, type LifecycleConfig } from "./sessionLifecycle";
 import { getSessionStore } from "./sessionStore";
 
@@ -88,7 +88,7 @@ export function buildAuthOptions(http?: AuthHttpContext): NextAuthOptions {
     logger: {
       error(code, metadata) {
         const error = (metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error) as Error | undefined;
-        if (error instanceof SessionEndedError) {
+        if (isSessionEnded(error)) {
           log.info("SESSION_ENDED", { reason: error.reason });
           return;
         }

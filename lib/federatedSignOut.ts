@@ -57,18 +57,38 @@ export async function federatedSignOut(
 
   if (res) markReauthRequired(res, config.secureCookies);
   // A rejected hint will be rejected again; anything else may heal.
-  if (result.reason !== "REJECTED") scheduleRetries(params, config.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS);
+  if (result.reason !== "REJECTED") {
+    scheduleRetries({ params, sid: token.sid, signedOutAt: Date.now(), store: config.store }, config.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS);
+  }
 }
 
-function scheduleRetries(params: KeycloakLogoutParams, delaysMs: readonly number[]): void {
+interface PendingLogout {
+  params: KeycloakLogoutParams;
+  sid: string | undefined;
+  signedOutAt: number;
+  store: SessionStore;
+}
+
+/** True when the user signed in again into the same Keycloak session since: the old logout must not end it. */
+async function signedInAgain({ sid, signedOutAt, store }: PendingLogout): Promise<boolean> {
+  if (!sid) return false;
+  const at = await store.get(sessionKeys.sidSignedIn(sid)).catch(() => null);
+  return at !== null && Number(at) > signedOutAt;
+}
+
+function scheduleRetries(pending: PendingLogout, delaysMs: readonly number[]): void {
   const [delay, ...rest] = delaysMs;
   if (delay === undefined) {
-    log.error("KEYCLOAK_LOGOUT_GAVE_UP", { issuer: params.issuer, hint: "the next sign-in from that browser still asks for credentials" });
+    log.error("KEYCLOAK_LOGOUT_GAVE_UP", { issuer: pending.params.issuer, hint: "the next sign-in from that browser still asks for credentials" });
     return;
   }
   const timer = setTimeout(async () => {
-    const result = await keycloakLogout(params);
-    if (!result.ok && result.reason !== "REJECTED") scheduleRetries(params, rest);
+    if (await signedInAgain(pending)) {
+      log.info("KEYCLOAK_LOGOUT_RETRY_DROPPED", { reason: "signed in again" });
+      return;
+    }
+    const result = await keycloakLogout(pending.params);
+    if (!result.ok && result.reason !== "REJECTED") scheduleRetries(pending, rest);
   }, delay);
   timer.unref();
 }

@@ -24,7 +24,7 @@ export type KeycloakLogoutResult =
 /**
  * Ends the Keycloak SSO session server-side: a form POST of `id_token_hint` to the issuer's
  * end_session_endpoint (a POST keeps the token out of access logs). 200 or a 3xx (not followed)
- * is success; anything else, a network error or the timeout is a failure. Never throws; logs
+ * is success, as Keycloak 26 answers; anything else, a network error or the timeout is a failure. Never throws; logs
  * one line without the token.
  */
 export async function keycloakLogout(params: KeycloakLogoutParams): Promise<KeycloakLogoutResult> {
@@ -65,7 +65,8 @@ async function attempt(
       },
     );
     const status = response.status;
-    if ((status >= 200 && status < 300) || (status >= 300 && status < 400)) {
+    // Keycloak answers a hinted logout with 200, or 302 to a post-logout redirect (not followed).
+    if (status === 200 || (status >= 300 && status < 400)) {
       return { ok: true, status, ms: elapsed() };
     }
     return { ok: false, reason: status >= 500 ? "SERVER_ERROR" : "REJECTED", status, ms: elapsed() };

@@ -11,8 +11,12 @@ function format(value: string | number | boolean): string {
   return /[\s"=]/.test(text) ? JSON.stringify(text) : text;
 }
 
+// Codes can come from outside (next-auth relays browser log calls): anything unexpected is replaced, so a
+// crafted code cannot forge a second log line.
+const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
 function write(level: Level, code: string, facts: Facts = {}): void {
-  const parts = [`[auth] ${level.toUpperCase()} ${code}`];
+  const parts = [`[auth] ${level.toUpperCase()} ${CODE.test(code) ? code : "UNEXPECTED_CODE"}`];
   for (const [key, value] of Object.entries(facts)) {
     if (value !== undefined) parts.push(`${key}=${format(value)}`);
   }

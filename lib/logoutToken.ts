@@ -6,6 +6,7 @@ const ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256
 // Keycloak 25+ sends `logout+jwt`; older versions `JWT`.
 const ACCEPTED_TYP = new Set(["logout+jwt", "jwt", "application/logout+jwt"]);
 const CLOCK_TOLERANCE_S = 10;
+const MAX_TOKEN_AGE_S = 300;
 
 /** A logout token that fails OpenID Connect Back-Channel Logout 1.0 §2.6; answered with 400. */
 export class LogoutTokenError extends Error {
@@ -68,6 +69,8 @@ export async function verifyLogoutToken(token: string, expected: LogoutTokenExpe
       algorithms: ALGORITHMS,
       clockTolerance: CLOCK_TOLERANCE_S,
       requiredClaims: ["iat", "exp", "jti"],
+      // Keycloak's logout tokens live 120 s; an iat far in the past or future is refused.
+      maxTokenAge: MAX_TOKEN_AGE_S,
     }));
   } catch (error) {
     if (isKeyFetchFailure(error)) throw new IssuerKeysUnavailableError({ cause: error });

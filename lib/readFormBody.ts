@@ -11,10 +11,14 @@ export async function readFormBody(req: IncomingMessage, maxBytes: number): Prom
 
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) return { ok: false, reason: "body too large" };
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) return { ok: false, reason: "body too large" };
+      chunks.push(chunk as Buffer);
+    }
+  } catch {
+    return { ok: false, reason: "body not fully received" };
   }
   return { ok: true, fields: new URLSearchParams(Buffer.concat(chunks).toString("utf8")) };
 }

@@ -12,3 +12,8 @@ export class SessionEndedError extends Error {
     this.name = "SessionEndedError";
   }
 }
+
+/** True for a SessionEndedError from any bundle's copy of this module (see isStoreUnavailable). */
+export function isSessionEnded(error: unknown): error is SessionEndedError {
+  return (error as { code?: unknown } | null)?.code === "SESSION_ENDED";
+}

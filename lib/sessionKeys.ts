@@ -10,6 +10,8 @@ export const sessionKeys = {
   revokedSid: (sid: string) => `revoked:sid:${sid}`,
   /** Keycloak ended every session of this user issued before the stored time (epoch ms). */
   revokedSub: (sub: string) => `revoked:sub:${sub}`,
+  /** When a sign-in last produced this Keycloak session (epoch ms): stale logout retries leave it alone. */
+  sidSignedIn: (sid: string) => `sid-signed-in:${sid}`,
   /** A back-channel logout token id already accepted (replay protection). */
   logoutJti: (jti: string) => `logout-jti:${jti}`,
 };

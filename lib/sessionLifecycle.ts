@@ -72,6 +72,7 @@ export async function startSession(
   };
   try {
     await saveTokenState(store, sessionId, state, config.sessionMaxAgeS * 1000);
+    if (sid) await store.set(sessionKeys.sidSignedIn(sid), String(Date.now()), config.sessionMaxAgeS * 1000);
   } catch (error) {
     if (!isStoreUnavailable(error)) throw error;
     // The sign-in still succeeds: the cookie holds the refresh token, and the access token is re-obtained
@@ -130,10 +131,11 @@ export async function continueSession(token: JWT, store: SessionStore, config: L
     throw error;
   }
 
-  // The refresh token expires with Keycloak's SSO session (idle or max): so does the app session.
-  if (token.refresh_expires_at && nowS() >= token.refresh_expires_at) {
-    throw new SessionEndedError("EXPIRED");
-  }
+  // The refresh token expires with Keycloak's SSO session (idle or max): so does the app session. next-auth
+  // renews the cookie's own expiry on every read, so session.maxAge is enforced here from the sign-in time.
+  const now = nowS();
+  if (token.refresh_expires_at && now >= token.refresh_expires_at) throw new SessionEndedError("EXPIRED");
+  if (token.signedInAt && now >= token.signedInAt + config.sessionMaxAgeS) throw new SessionEndedError("EXPIRED");
 
   if (!state || !isFresh(state)) {
     try {
@@ -141,6 +143,7 @@ export async function continueSession(token: JWT, store: SessionStore, config: L
         store,
         sessionId,
         cookieRefreshToken: token.refresh_token,
+        cookieExpiresAt: token.expires_at,
         refresh: (refreshToken) =>
           refreshTokens({
             issuer: config.issuer,
@@ -150,7 +153,8 @@ export async function continueSession(token: JWT, store: SessionStore, config: L
             timeoutMs: REFRESH_REQUEST_TIMEOUT_MS,
           }),
         rolesOf: (accessToken) => rolesFromAccessToken(accessToken, config.clientId),
-        lockTtlMs: REFRESH_REQUEST_TIMEOUT_MS + 1000,
+        // The holder may also spend store round trips around the grant: a margin keeps the lock until it is done.
+        lockTtlMs: REFRESH_REQUEST_TIMEOUT_MS + 5000,
         fallbackTtlMs: config.sessionMaxAgeS * 1000,
       });
       state = await withinWait(refreshing, config.refreshWaitMs);

@@ -1,4 +1,6 @@
-import type { SessionStore } from "./sessionStore";
+import { randomUUID } from "node:crypto";
+import { log } from "./log";
+import { isStoreUnavailable, type SessionStore } from "./sessionStore";
 import { sessionKeys } from "./sessionKeys";
 import { RefreshError, type RefreshedTokens } from "./tokenRefresh";
 
@@ -46,8 +48,10 @@ export async function saveTokenState(
 export interface RefreshCoordination {
   store: SessionStore;
   sessionId: string;
-  /** The refresh token from the cookie, used when the store has none (e.g. after a restart). */
+  /** The refresh token from the cookie, used when the store has none (e.g. after a restart) or an older one. */
   cookieRefreshToken: string;
+  /** The access-token expiry the cookie was written with: tells which refresh token is newer. */
+  cookieExpiresAt?: number;
   /** Performs the actual grant. */
   refresh: (refreshToken: string) => Promise<RefreshedTokens>;
   /** Derives roles from a new access token. */
@@ -70,13 +74,20 @@ export function createRefreshCoordinator(): (options: RefreshCoordination) => Pr
   };
 }
 
+// One per process, on globalThis: Next bundles pages and API routes separately, each with its own module copy.
+const holder = globalThis as typeof globalThis & { __refreshCoordinator?: ReturnType<typeof createRefreshCoordinator> };
+
 /**
  * Returns fresh tokens for a session, performing at most one refresh_token grant per session at a time:
  * concurrent callers in this process share one promise, and across instances a store lock elects one
- * refresher while the others wait for the state it writes. The refresher always uses the newest stored
- * refresh token, so single-use refresh tokens (Keycloak "Revoke Refresh Token") survive a burst.
+ * refresher while the others wait for the state it writes. The refresher always uses the newest refresh
+ * token (stored or from the cookie), so single-use refresh tokens (Keycloak "Revoke Refresh Token") survive
+ * a burst.
  */
-export const ensureFreshTokens = createRefreshCoordinator();
+export function ensureFreshTokens(options: RefreshCoordination): Promise<TokenState> {
+  holder.__refreshCoordinator ??= createRefreshCoordinator();
+  return holder.__refreshCoordinator(options);
+}
 
 async function coordinate(options: RefreshCoordination): Promise<TokenState> {
   const { store, sessionId } = options;
@@ -87,12 +98,14 @@ async function coordinate(options: RefreshCoordination): Promise<TokenState> {
     const current = parseTokenState(await store.get(sessionKeys.tokens(sessionId)));
     if (current && isFresh(current)) return current;
 
-    if (await store.setIfAbsent(lockKey, String(process.pid), options.lockTtlMs)) {
+    const owner = randomUUID();
+    if (await store.setIfAbsent(lockKey, owner, options.lockTtlMs)) {
       try {
         // Another instance may have finished between our read and taking the lock.
         const latest = parseTokenState(await store.get(sessionKeys.tokens(sessionId)));
         if (latest && isFresh(latest)) return latest;
-        const refreshed = await options.refresh(latest?.refreshToken ?? options.cookieRefreshToken);
+        const storedIsNewest = latest && latest.expiresAt >= (options.cookieExpiresAt ?? 0);
+        const refreshed = await options.refresh(storedIsNewest ? latest.refreshToken : options.cookieRefreshToken);
         const state: TokenState = {
           accessToken: refreshed.accessToken,
           expiresAt: refreshed.expiresAt,
@@ -100,10 +113,16 @@ async function coordinate(options: RefreshCoordination): Promise<TokenState> {
           refreshExpiresAt: refreshed.refreshExpiresAt,
           roles: options.rolesOf(refreshed.accessToken),
         };
-        await saveTokenState(store, sessionId, state, options.fallbackTtlMs);
+        try {
+          await saveTokenState(store, sessionId, state, options.fallbackTtlMs);
+        } catch (error) {
+          if (!isStoreUnavailable(error)) throw error;
+          // Keycloak may have rotated the refresh token: the cookie must carry the new one even so.
+          log.error("SESSION_STORE_WRITE_FAILED", { behaviour: "new refresh token kept in the cookie" });
+        }
         return state;
       } finally {
-        await store.delete(lockKey).catch(() => undefined);
+        await store.deleteIfValue(lockKey, owner).catch(() => undefined);
       }
     }
 

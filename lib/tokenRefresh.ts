@@ -14,8 +14,9 @@ export interface RefreshedTokens {
 }
 
 /**
- * The provider refused or could not perform the refresh. `INVALID_GRANT` means the Keycloak session is
- * over (callers end the app session); `UNAVAILABLE` is transient (network, timeout, 5xx).
+ * The provider refused or could not perform the refresh. `INVALID_GRANT` (400 invalid_grant) means the
+ * Keycloak session is over (callers end the app session); `UNAVAILABLE` is everything else (network,
+ * timeout, other statuses), retried on the next request.
  */
 export class RefreshError extends Error {
   constructor(
@@ -95,9 +96,7 @@ export async function refreshTokens(params: RefreshParams): Promise<RefreshedTok
   if (status === 400 && body.error === "invalid_grant") {
     throw new RefreshError("INVALID_GRANT", "The provider refused the refresh token (session not active)");
   }
-  if (status >= 400 && status < 500) {
-    // Any other client error (e.g. invalid_client) will not heal by retrying with this token.
-    throw new RefreshError("INVALID_GRANT", `The provider refused the refresh (${status} ${body.error ?? ""})`);
-  }
-  throw new RefreshError("UNAVAILABLE", `The token endpoint answered ${status}`);
+  // Anything else (a proxy's 429 or 404, invalid_client while a rotated secret is rolled out, 5xx) says
+  // nothing about this session: keep it, and try again on the next request.
+  throw new RefreshError("UNAVAILABLE", `The token endpoint answered ${status}${body.error ? ` ${body.error}` : ""}`);
 }

@@ -4,9 +4,10 @@
 // - It points at localhost and nothing answers: the built-in identity provider (idp/) is started there.
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import nextEnv from "@next/env";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = fileURLToPath(new URL("..", import.meta.url));
 
 if (!existsSync(`${root}.env.local`) && !existsSync(`${root}.env`)) {
   copyFileSync(`${root}.env.example`, `${root}.env.local`);

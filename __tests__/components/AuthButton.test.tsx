@@ -1,7 +1,7 @@
 /**
  * @jest-environment jest-fixed-jsdom
  */
-import { render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { setupServer } from "msw/node";
 import { SessionProvider } from "next-auth/react";
@@ -74,5 +74,12 @@ describe("AuthButton and UserSummary", () => {
     renderWithSession({ expires: alice.expires, error: "RefreshAccessTokenError" });
     expect(await screen.findByRole("alert")).toHaveTextContent("We could not renew your session with Keycloak just now. Try again in a moment, or sign in again.");
     expect(screen.getByRole("button", { name: "Sign in" })).toBeInTheDocument();
+  });
+
+  it("lets the user sign out while the session cannot be confirmed (the cookie is kept through an outage)", async () => {
+    const traffic = renderWithSession({ expires: alice.expires, error: "SessionUnavailable" });
+    const alert = await screen.findByRole("alert");
+    await userEvent.click(within(alert).getByRole("button", { name: "Sign out" }));
+    await waitFor(() => expect(traffic.signOutBodies).toHaveLength(1));
   });
 });

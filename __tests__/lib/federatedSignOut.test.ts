@@ -37,6 +37,12 @@ const config = (): FederatedSignOutConfig => ({
   retryDelaysMs: [],
 });
 
+/** Polls a condition every 10 ms for up to 2 s. */
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}
+
 function response(): ServerResponse {
   return new ServerResponse(new IncomingMessage(new Socket()));
 }
@@ -84,6 +90,25 @@ describe("federatedSignOut", () => {
     const res = response();
     await federatedSignOut(token, res, config());
     expect(isReauthRequired({ cookies: cookiesFrom(res) } as never, false)).toBe(true);
+  });
+
+  it("retries a failed logout in the background until Keycloak answers", async () => {
+    let calls = 0;
+    server.use(
+      http.post(ENDPOINTS.logout, () => (++calls === 1 ? new HttpResponse("down", { status: 503 }) : HttpResponse.text("You are logged out"))),
+    );
+    await federatedSignOut(token, response(), { ...config(), retryDelaysMs: [20, 20] });
+    await waitFor(() => calls === 2);
+    expect(logs.lines().join("\n")).toMatch(/KEYCLOAK_LOGOUT_OK/);
+  });
+
+  it("drops a pending retry once the user has signed in again into that Keycloak session", async () => {
+    let calls = 0;
+    server.use(http.post(ENDPOINTS.logout, () => (++calls, new HttpResponse("down", { status: 503 }))));
+    await federatedSignOut(token, response(), { ...config(), retryDelaysMs: [50] });
+    await store.set(sessionKeys.sidSignedIn("kc-1"), String(Date.now() + 1), 60_000);
+    await waitFor(() => logs.lines().some((line) => line.includes("KEYCLOAK_LOGOUT_RETRY_DROPPED")));
+    expect(calls).toBe(1);
   });
 
   it("only clears the local session when the federated logout is switched off", async () => {

@@ -186,6 +186,16 @@ describe("verifyLogoutToken rejects with LogoutTokenError", () => {
   });
 });
 
+describe("verifyLogoutToken bounds the token's age", () => {
+  it.each([
+    ["issued 10 minutes ago (exp still ahead)", { iat: nowS() - 600, exp: nowS() + 60 }],
+    ["issued 10 minutes in the future", { iat: nowS() + 600, exp: nowS() + 720 }],
+  ])("rejects a token %s", async (_name, times) => {
+    const error = await verifyLogoutToken(await sign(keycloakClaims(times)), expected()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LogoutTokenError);
+  });
+});
+
 describe("verifyLogoutToken when the issuer's keys cannot be fetched", () => {
   it.each([
     ["a 503 from jwks_uri", `${ISSUER}/protocol/openid-connect/certs-503`, () => new HttpResponse("down", { status: 503 })],

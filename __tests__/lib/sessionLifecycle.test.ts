@@ -97,6 +97,11 @@ describe("continueSession", () => {
     await ended(continueSession(token, store, config));
   });
 
+  it("ends the session once session.maxAge has passed since sign-in, however active it was", async () => {
+    const token = { ...(await signedIn()), signedInAt: nowS() - config.sessionMaxAgeS - 1 };
+    await ended(continueSession(token, store, config));
+  });
+
   it("refreshes an expired access token and carries the rotated refresh token into the cookie", async () => {
     const token = await signedIn(5);
     server.use(

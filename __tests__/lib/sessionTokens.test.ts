@@ -1,7 +1,7 @@
 import { sessionKeys } from "@/lib/sessionKeys";
 import { createMemoryStore } from "@/lib/sessionStore/memoryStore";
 import { createRedisStore } from "@/lib/sessionStore/redisStore";
-import type { SessionStore } from "@/lib/sessionStore/sessionStore";
+import { StoreUnavailableError, type SessionStore } from "@/lib/sessionStore/sessionStore";
 import { createRefreshCoordinator, ensureFreshTokens, parseTokenState, saveTokenState, type TokenState } from "@/lib/sessionTokens";
 import { RefreshError, type RefreshedTokens } from "@/lib/tokenRefresh";
 import { describeWithRedis, startRedisServer, type RedisServer } from "@/testing/redisServer";
@@ -64,6 +64,40 @@ describe("ensureFreshTokens with the memory store", () => {
   it("uses the refresh token from the cookie when the store lost the session (restart)", async () => {
     const endpoint = singleUseRefreshEndpoint("rt-1");
     await expect(coordination([store], endpoint)(0)).resolves.toMatchObject({ accessToken: "at-2", roles: ["user"] });
+  });
+
+  it("uses the cookie's refresh token when it is newer than the stored one (a save was lost)", async () => {
+    await saveTokenState(store, "s-1", { ...expired("rt-old"), expiresAt: nowS() - 600 }, 60_000);
+    const endpoint = singleUseRefreshEndpoint("rt-1");
+    const state = await ensureFreshTokens({
+      store,
+      sessionId: "s-1",
+      cookieRefreshToken: "rt-1",
+      cookieExpiresAt: nowS() - 1,
+      refresh: endpoint.refresh,
+      rolesOf: () => [],
+      lockTtlMs: 3000,
+      fallbackTtlMs: 60_000,
+    });
+    expect(state.refreshToken).toBe("rt-2");
+  });
+
+  it("still returns the rotated refresh token when the store cannot save it", async () => {
+    const endpoint = singleUseRefreshEndpoint("rt-1");
+    const failingSaves: SessionStore = {
+      ...store,
+      set: () => Promise.reject(new StoreUnavailableError("Redis did not answer")),
+    };
+    const state = await ensureFreshTokens({
+      store: failingSaves,
+      sessionId: "s-2",
+      cookieRefreshToken: "rt-1",
+      refresh: endpoint.refresh,
+      rolesOf: () => [],
+      lockTtlMs: 3000,
+      fallbackTtlMs: 60_000,
+    });
+    expect(state.refreshToken).toBe("rt-2");
   });
 
   it("passes a refused refresh to every waiting request", async () => {

@@ -52,6 +52,15 @@ describe("refreshTokens", () => {
     expect(error).toMatchObject({ code: "UNAVAILABLE" });
   });
 
+  it.each([
+    [401, { error: "unauthorized_client" }],
+    [429, { error: "too_many_requests" }],
+    [404, {}],
+  ])("does not end the session for a %i (not invalid_grant): transient", async (status, body) => {
+    server.use(http.post(ENDPOINTS.token, () => HttpResponse.json(body, { status })));
+    await expect(refresh()).rejects.toMatchObject({ code: "UNAVAILABLE" });
+  });
+
   it("reports a 503 as transient", async () => {
     server.use(http.post(ENDPOINTS.token, () => new HttpResponse("down", { status: 503 })));
     await expect(refresh()).rejects.toMatchObject({ code: "UNAVAILABLE" });

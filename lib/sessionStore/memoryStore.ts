@@ -42,6 +42,9 @@ export function createMemoryStore(): SessionStore {
     async delete(key) {
       entries.delete(key);
     },
+    async deleteIfValue(key, value) {
+      if (live(key)?.value === value) entries.delete(key);
+    },
     async close() {
       clearInterval(sweep);
       entries.clear();

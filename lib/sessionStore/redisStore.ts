@@ -3,6 +3,8 @@ import { log } from "../log";
 import { StoreUnavailableError, type SessionStore } from "./sessionStore";
 
 const KEY_PREFIX = "kcauth:";
+// Compare-and-delete in one step, so a lock that expired and was taken by another instance is not released.
+const DELETE_IF_VALUE = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0';
 const COMMAND_TIMEOUT_MS = 500;
 const CONNECT_TIMEOUT_MS = 1000;
 
@@ -56,6 +58,7 @@ export function createRedisStore(url: string): SessionStore {
     setIfAbsent: (key, value, ttlMs) =>
       run(async () => (await client.set(key, value, "PX", Math.max(1, Math.ceil(ttlMs)), "NX")) === "OK"),
     delete: (key) => run(async () => void (await client.del(key))),
+    deleteIfValue: (key, value) => run(async () => void (await client.eval(DELETE_IF_VALUE, 1, key, value))),
     close: async () => {
       client.disconnect();
     },

@@ -12,6 +12,8 @@ export interface SessionStore {
   /** Stores `value` only if the key is absent; true when this call stored it (a lock or a first sighting). */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /** Deletes the key only while it still holds `value` (releases a lock only by its owner). */
+  deleteIfValue(key: string, value: string): Promise<void>;
   close(): Promise<void>;
 }
 

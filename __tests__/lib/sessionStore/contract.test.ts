@@ -38,6 +38,15 @@ function storeContract(getStore: () => SessionStore) {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
+  it("deletes a key only while it still holds the given value (lock release by its owner)", async () => {
+    const store = getStore();
+    await store.set("owned", "owner-b", 10_000);
+    await store.deleteIfValue("owned", "owner-a");
+    expect(await store.get("owned")).toBe("owner-b");
+    await store.deleteIfValue("owned", "owner-b");
+    expect(await store.get("owned")).toBeNull();
+  });
+
   it("deletes keys", async () => {
     const store = getStore();
     await store.set("gone", "1", 10_000);

@@ -4,6 +4,7 @@ import { getAccessToken } from "@/lib/accessToken";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { discover } from "@/lib/oidcDiscovery";
+import { isStoreUnavailable } from "@/lib/sessionStore";
 
 const USERINFO_TIMEOUT_MS = 3000;
 
@@ -14,7 +15,13 @@ export default async function userinfo(req: NextApiRequest, res: NextApiResponse
     res.setHeader("Allow", "GET");
     return res.status(405).json({ error: "method_not_allowed" });
   }
-  const auth = await getAccessToken(req, res);
+  let auth: Awaited<ReturnType<typeof getAccessToken>>;
+  try {
+    auth = await getAccessToken(req, res);
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error;
+    return res.status(503).json({ error: "session_store_unavailable" });
+  }
   if (!auth) return res.status(401).json({ error: "not_signed_in" });
 
   try {

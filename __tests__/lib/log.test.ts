@@ -1,0 +1,20 @@
+import { log } from "@/lib/log";
+import { captureLogs } from "@/testing/captureLogs";
+
+describe("log", () => {
+  it("writes one line: prefix, level, code and quoted facts", () => {
+    const logs = captureLogs();
+    log.warn("KEYCLOAK_LOGOUT_FAILED", { reason: "TIMEOUT", ms: 3001, note: "a b" });
+    logs.restore();
+    expect(logs.lines()).toEqual(['[auth] WARN KEYCLOAK_LOGOUT_FAILED reason=TIMEOUT ms=3001 note="a b"']);
+  });
+
+  it("cannot be made to forge a second line through a crafted code or fact (next-auth relays browser log calls)", () => {
+    const logs = captureLogs();
+    log.error("NEXTAUTH_X\n[auth] INFO KEYCLOAK_LOGOUT_OK", { message: "x\n[auth] INFO FORGED" });
+    logs.restore();
+    expect(logs.lines()).toHaveLength(1);
+    expect(logs.lines()[0]).not.toContain("\n");
+    expect(logs.lines()[0]).toMatch(/^\[auth\] ERROR UNEXPECTED_CODE message="x\\n\[auth\] INFO FORGED"$/);
+  });
+});
