@@ -10,7 +10,6 @@ export interface RefreshedTokens {
   refreshToken: string;
   /** When the refresh token (and so the SSO session's idle window) ends (epoch s), if Keycloak said. */
   refreshExpiresAt?: number;
-  idToken?: string;
 }
 
 /**
@@ -43,7 +42,6 @@ interface TokenResponse {
   expires_in?: number;
   refresh_token?: string;
   refresh_expires_in?: number;
-  id_token?: string;
   error?: string;
 }
 
@@ -90,7 +88,6 @@ export async function refreshTokens(params: RefreshParams): Promise<RefreshedTok
       expiresAt: now + body.expires_in,
       refreshToken: body.refresh_token ?? params.refreshToken,
       refreshExpiresAt: body.refresh_expires_in ? now + body.refresh_expires_in : undefined,
-      idToken: body.id_token,
     };
   }
   if (status === 400 && body.error === "invalid_grant") {
