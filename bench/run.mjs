@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { signIn, signOut } from "./httpSignIn.mjs";
 import { endSession, idTokenFor } from "./providerRoundTrip.mjs";
 import { burst, httpRequest, median, percentile, throughput, timeRequests } from "./load.mjs";
-import { assertPortFree, groupCpuMs, installCleanup, startChild, tail, waitForHttp } from "./processes.mjs";
+import { assertPortFree, groupCpuMs, installCleanup, startChild, tail, waitForHttp } from "../testing/process.mjs";
 import { machineFacts, printTable, writeResultsMarkdown } from "./report.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

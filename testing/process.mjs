@@ -1,4 +1,6 @@
-// Child processes of the benchmark (identity provider, redis-server, `next start`) and their cleanup.
+// @ts-check
+// Child processes of the test stacks, the benchmark and the dev script (identity provider, Keycloak,
+// redis-server, `next start`), and their cleanup. The one process starter of the toolkit.
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import net from "node:net";
@@ -26,7 +28,7 @@ export function installCleanup() {
   process.on("exit", () => killAll("SIGKILL"));
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.once(signal, () => {
-      console.error(`\nbench: ${signal}, stopping child processes`);
+      console.error(`\n${signal}: stopping child processes`);
       killAll("SIGTERM");
       process.exit(130);
     });
@@ -36,6 +38,12 @@ export function installCleanup() {
 /**
  * Spawns a long-running child in its own process group, keeping its output in memory (never printed
  * unless it fails: app logs carry no tokens, but the benchmark's output stays short).
+ */
+/**
+ * @param {string} name shown in error messages
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ env?: Record<string, string | undefined>, cwd?: string }} [options]
  */
 export function startChild(name, command, args, { env, cwd } = {}) {
   const child = spawn(command, args, {
@@ -109,7 +117,11 @@ export async function assertPortFree(port) {
   });
 }
 
-/** Polls `url` until it answers 2xx. */
+/**
+ * Polls `url` until it answers 2xx; fails early when `handle`'s process exits.
+ * @param {string} url
+ * @param {{ name: string, child: import("node:child_process").ChildProcess, output(): string }} handle
+ */
 export async function waitForHttp(url, handle, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -147,3 +159,19 @@ export function groupCpuMs(pgid) {
 }
 
 const CLOCK_TICKS_PER_S = 100;
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago.
+ * @returns {Promise<number>}
+ */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
