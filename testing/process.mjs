@@ -2,15 +2,28 @@
 // Child processes of the test stacks, the benchmark and the dev script (identity provider, Keycloak,
 // redis-server, `next start`), and their cleanup. The one process starter of the toolkit.
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { appendFileSync, readFileSync, readdirSync } from "node:fs";
 import net from "node:net";
 
+/** @type {Set<import("node:child_process").ChildProcess>} */
 const children = new Set();
+
+/**
+ * A started child: its output so far, its exit, and a stop that waits for it.
+ * @typedef {{
+ *   name: string,
+ *   child: import("node:child_process").ChildProcess,
+ *   output: () => string,
+ *   exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>,
+ *   waitFor: (pattern: RegExp, timeoutMs: number) => Promise<void>,
+ *   stop: () => Promise<void>,
+ * }} ChildHandle
+ */
 
 /** Kills every child still running, by process group (each child leads its own). Synchronous, so it works in "exit". */
 export function killAll(signal = "SIGTERM") {
   for (const child of children) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) continue;
     try {
       process.kill(-child.pid, signal);
     } catch {
@@ -19,14 +32,25 @@ export function killAll(signal = "SIGTERM") {
   }
 }
 
-let installed = false;
+let exitHookInstalled = false;
+let signalsInstalled = false;
 
-/** Makes sure no child outlives the benchmark: normal exit, an error, Ctrl-C or SIGTERM. */
-export function installCleanup() {
-  if (installed) return;
-  installed = true;
+/** Children run in their own process groups, so nothing kills them with this process: its exit does. */
+function killAllOnExit() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
   process.on("exit", () => killAll("SIGKILL"));
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+}
+
+/**
+ * For scripts that own their process (the benchmark, a tier's setup): Ctrl-C, SIGTERM or SIGHUP stop every
+ * child and exit. Not for a test runner's own process, whose signals are the runner's.
+ */
+export function installCleanup() {
+  killAllOnExit();
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
     process.once(signal, () => {
       console.error(`\n${signal}: stopping child processes`);
       killAll("SIGTERM");
@@ -36,16 +60,17 @@ export function installCleanup() {
 }
 
 /**
- * Spawns a long-running child in its own process group, keeping its output in memory (never printed
- * unless it fails: app logs carry no tokens, but the benchmark's output stays short).
- */
-/**
+ * Spawns a long-running child in its own process group, keeping its output in memory (shown in error
+ * messages, and by callers that want it). `echo` also copies it to this process's stdout and stderr (the dev
+ * script); `logFile` appends it to a file (for specs that read a server's log from another process).
  * @param {string} name shown in error messages
  * @param {string} command
  * @param {string[]} args
- * @param {{ env?: Record<string, string | undefined>, cwd?: string }} [options]
+ * @param {{ env?: Record<string, string | undefined>, cwd?: string, echo?: boolean, logFile?: string }} [options]
+ * @returns {ChildHandle}
  */
-export function startChild(name, command, args, { env, cwd } = {}) {
+export function startChild(name, command, args, { env, cwd, echo = false, logFile } = {}) {
+  killAllOnExit();
   const child = spawn(command, args, {
     cwd,
     env: { ...process.env, ...env },
@@ -54,14 +79,27 @@ export function startChild(name, command, args, { env, cwd } = {}) {
   });
   children.add(child);
   let output = "";
-  const onData = (chunk) => {
+  /** @param {NodeJS.WriteStream} stream */
+  const collect = (stream) => (/** @type {Buffer} */ chunk) => {
     output += chunk.toString();
     if (output.length > 2_000_000) output = output.slice(-1_000_000);
+    if (echo) stream.write(chunk);
+    if (logFile) appendFileSync(logFile, chunk);
   };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
+  child.stdout?.on("data", collect(process.stdout));
+  child.stderr?.on("data", collect(process.stderr));
+  /** @type {ChildHandle["exited"]} */
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   exited.then(() => children.delete(child));
+  /** @param {NodeJS.Signals} signal */
+  const signalGroup = (signal) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+      return true;
+    } catch {
+      return false; // already gone
+    }
+  };
   return {
     name,
     child,
@@ -85,34 +123,30 @@ export function startChild(name, command, args, { env, cwd } = {}) {
     /** SIGTERM to the group, SIGKILL after 5 s; resolves when it has exited. */
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        return;
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // gone
-        }
-      }, 5000);
+      if (!signalGroup("SIGTERM")) return;
+      const timer = setTimeout(() => signalGroup("SIGKILL"), 5000);
       await exited;
       clearTimeout(timer);
     },
   };
 }
 
-/** The last lines of a process's output, for error messages. */
+/**
+ * The last lines of a process's output, for error messages.
+ * @param {string} text
+ */
 export function tail(text, lines = 30) {
   return text.split("\n").slice(-lines).join("\n");
 }
 
-/** Fails early, naming the port, when something else already listens there. */
+/**
+ * Fails early, naming the port, when something else already listens there.
+ * @param {number} port
+ */
 export async function assertPortFree(port) {
   await new Promise((resolve, reject) => {
     const server = net.createServer();
-    server.once("error", () => reject(new Error(`port ${port} is in use: stop what listens there, or set other BENCH_* ports`)));
+    server.once("error", () => reject(new Error(`port ${port} is in use: stop what listens there, or choose another port`)));
     server.listen(port, "127.0.0.1", () => server.close(resolve));
   });
 }
@@ -120,7 +154,7 @@ export async function assertPortFree(port) {
 /**
  * Polls `url` until it answers 2xx; fails early when `handle`'s process exits.
  * @param {string} url
- * @param {{ name: string, child: import("node:child_process").ChildProcess, output(): string }} handle
+ * @param {Pick<ChildHandle, "name" | "child" | "output">} handle
  */
 export async function waitForHttp(url, handle, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -140,6 +174,7 @@ export async function waitForHttp(url, handle, timeoutMs = 30_000) {
  * CPU time (user + system, ms) used so far by every live process in process group `pgid` (a child started
  * here and anything it spawned), from /proc. CPU per request moves far less than req/s when other work
  * shares the cores.
+ * @param {number} pgid
  */
 export function groupCpuMs(pgid) {
   let ticks = 0;
