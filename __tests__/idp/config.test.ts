@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { startIdp } from "@/testing/startIdp";
+import { startIdp } from "@/testing/idpServer.mjs";
 import { startBackchannelReceiver } from "@/testing/backchannelReceiver";
-import { login } from "@/testing/oidcClient";
+import { login } from "@/testing/oidcClient.mjs";
 
 const SERVER = path.resolve(__dirname, "../../idp/server.mjs");
 
@@ -24,7 +24,7 @@ describe("start-up configuration", () => {
   });
 
   it("moves the client's URLs to IDP_APP_URL so the app can run on another port", async () => {
-    const idp = await startIdp({ env: { IDP_APP_URL: "http://localhost:3100" } });
+    const idp = await startIdp({ appUrl: "http://localhost:3100" });
     try {
       expect(idp.output()).toContain("back-channel logout URL: http://localhost:3100/api/auth/backchannel-logout");
       const { tokens } = await login({ issuer: idp.issuer, redirectUri: "http://localhost:3100/api/auth/callback/keycloak" });

@@ -1,5 +1,5 @@
-import { startIdp, type StartedIdp } from "@/testing/startIdp";
-import { CookieJar, authorize, decodeJwt, login, tokenRequest } from "@/testing/oidcClient";
+import { startIdp, type IdpServer } from "@/testing/idpServer.mjs";
+import { CookieJar, authorize, decodeJwt, login, tokenRequest } from "@/testing/oidcClient.mjs";
 
 /** Polls until `check` passes; lifetimes here are a few seconds, so no fixed sleeps. */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 6000) {
@@ -11,7 +11,7 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 6000) {
 }
 
 describe("short lifetimes", () => {
-  let idp: StartedIdp;
+  let idp: IdpServer;
 
   beforeAll(async () => {
     idp = await startIdp({ env: { IDP_ACCESS_TOKEN_TTL_S: "1", IDP_SSO_IDLE_S: "2", IDP_SSO_MAX_S: "60" } });
@@ -64,7 +64,7 @@ describe("short lifetimes", () => {
 });
 
 describe("single-use refresh tokens (IDP_REVOKE_REFRESH_TOKEN=true)", () => {
-  let idp: StartedIdp;
+  let idp: IdpServer;
 
   beforeAll(async () => {
     idp = await startIdp({ env: { IDP_REVOKE_REFRESH_TOKEN: "true" } });

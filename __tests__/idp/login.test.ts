@@ -1,7 +1,7 @@
-import { startIdp, type StartedIdp } from "@/testing/startIdp";
-import { CookieJar, authorize, decodeJwt, login, submitLogin, tokenRequest } from "@/testing/oidcClient";
+import { startIdp, type IdpServer } from "@/testing/idpServer.mjs";
+import { CookieJar, authorize, decodeJwt, login, submitLogin, tokenRequest } from "@/testing/oidcClient.mjs";
 
-let idp: StartedIdp;
+let idp: IdpServer;
 
 beforeAll(async () => {
   idp = await startIdp();

@@ -1,8 +1,8 @@
-import { startIdp, type StartedIdp } from "@/testing/startIdp";
+import { startIdp, type IdpServer } from "@/testing/idpServer.mjs";
 import { startBackchannelReceiver, type BackchannelReceiver } from "@/testing/backchannelReceiver";
-import { authorize, decodeJwt, login, tokenRequest } from "@/testing/oidcClient";
+import { authorize, decodeJwt, login, tokenRequest } from "@/testing/oidcClient.mjs";
 
-let idp: StartedIdp;
+let idp: IdpServer;
 let receiver: BackchannelReceiver;
 
 beforeAll(async () => {
