@@ -43,6 +43,7 @@ test("when Redis is unreachable, sessions fail closed without losing the cookie,
       .poll(async () => (await (await page.request.get(`${STACK.appD}/api/auth/session`)).json()).user?.email, { timeout: 10_000 })
       .toBe(USERS.alice.email);
     await page.goto(`${STACK.appD}/profile`);
-    await expect(page.getByText("user, viewer")).toBeVisible();
+    await expect(page.getByText("user", { exact: true })).toBeVisible();
+    await expect(page.getByText("viewer", { exact: true })).toBeVisible();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The app's one log helper: `[auth] LEVEL CODE key=value ...`. Callers pass facts, never tokens,
+ * The app's one log helper: `[auth] LEVEL CODE key=value ...`, one line per event. Callers pass facts, never tokens,
  * cookies or URLs that carry id_token_hint.
  */
 
@@ -11,14 +11,15 @@ function format(value: string | number | boolean): string {
   return /[\s"=]/.test(text) ? JSON.stringify(text) : text;
 }
 
-// Codes can come from outside (next-auth relays browser log calls): anything unexpected is replaced, so a
-// crafted code cannot forge a second log line.
+// Codes are the app's own; anything unexpected is replaced, so a crafted code cannot forge a line.
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+// Whatever reaches a log line, a JWT-shaped value never does (a cause's message could quote one).
+const JWT_SHAPE = /eyJ[\w-]+\.[\w-]+(\.[\w-]*)?/g;
 
 function write(level: Level, code: string, facts: Facts = {}): void {
   const parts = [`[auth] ${level.toUpperCase()} ${CODE.test(code) ? code : "UNEXPECTED_CODE"}`];
   for (const [key, value] of Object.entries(facts)) {
-    if (value !== undefined) parts.push(`${key}=${format(value)}`);
+    if (value !== undefined) parts.push(`${key}=${format(typeof value === "string" ? value.replace(JWT_SHAPE, "[jwt]") : value)}`);
   }
   const line = parts.join(" ");
   if (level === "error") console.error(line);
@@ -32,3 +33,10 @@ export const log = {
   warn: (code: string, facts?: Facts) => write("warn", code, facts),
   error: (code: string, facts?: Facts) => write("error", code, facts),
 };
+
+/** The facts of an unexpected error for a log line: name, message, the top of its stack, and its cause's name. */
+export function describeUnknown(error: unknown): Facts {
+  if (!(error instanceof Error)) return { name: typeof error, message: String(error) };
+  const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : undefined;
+  return { name: error.name, message: error.message, stack: error.stack?.split("\n").slice(1, 6).join(" | ").trim(), cause };
+}

@@ -1,4 +1,5 @@
 import { http, HttpResponse } from "msw";
+import { createKeycloakClient, type KeycloakClient, type KeycloakClientConfig } from "@/lib/keycloak/keycloakClient";
 
 /** The issuer every unit test talks to; msw answers for it, nothing listens there. */
 export const ISSUER = "http://keycloak.test/realms/nextjs";
@@ -25,3 +26,15 @@ export const discoveryDocument = {
 export const keycloakHandlers = [
   http.get(`${ISSUER}/.well-known/openid-configuration`, () => HttpResponse.json(discoveryDocument)),
 ];
+
+/** The app's Keycloak client pointed at ISSUER (msw), with short bounds for tests. */
+export function testKeycloak(overrides: Partial<KeycloakClientConfig> = {}): KeycloakClient {
+  return createKeycloakClient({
+    issuer: ISSUER,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    logoutTimeoutMs: 300,
+    refreshTimeoutMs: 1000,
+    ...overrides,
+  });
+}

@@ -1,6 +1,6 @@
 import type { GetServerSideProps } from "next";
 import { Layout } from "@/components/Layout";
-import { guardPage, type SessionUser } from "@/lib/guardPage";
+import { guardPage, type SessionUser } from "@/lib/nextauth/guardPage";
 
 const REQUIRED_ROLE = "admin";
 
@@ -23,7 +23,7 @@ export default function Admin({ user, forbidden }: { user: SessionUser; forbidde
 }
 
 export const getServerSideProps: GetServerSideProps<{ user: SessionUser; forbidden: boolean }> = async (context) => {
-  const guard = await guardPage(context, { role: REQUIRED_ROLE });
+  const guard = await guardPage(context, { realmRole: REQUIRED_ROLE });
   if (guard.kind === "redirect") return { redirect: guard.redirect };
   return { props: { user: guard.user, forbidden: guard.kind === "forbidden" } };
 };

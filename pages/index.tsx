@@ -2,7 +2,7 @@ import type { GetServerSideProps } from "next";
 import { getServerSession, type Session } from "next-auth";
 import { Layout } from "@/components/Layout";
 import { UserSummary } from "@/components/UserSummary";
-import { getAuthOptions } from "@/lib/authOptions";
+import { getAuthOptions } from "@/lib/nextauth/authOptions";
 
 export default function Home() {
   return (

@@ -1,7 +1,7 @@
 import type { GetServerSideProps } from "next";
 import { useState } from "react";
 import { Layout } from "@/components/Layout";
-import { guardPage, type SessionUser } from "@/lib/guardPage";
+import { guardPage, type SessionUser } from "@/lib/nextauth/guardPage";
 
 interface UserInfo {
   sub?: string;
@@ -28,8 +28,10 @@ export default function Profile({ user }: { user: SessionUser }) {
         <dd>{user.name ?? "—"}</dd>
         <dt>Email</dt>
         <dd>{user.email ?? "—"}</dd>
-        <dt>Roles</dt>
-        <dd>{user.roles.length ? user.roles.join(", ") : "none"}</dd>
+        <dt>Realm roles</dt>
+        <dd>{user.realmRoles.length ? user.realmRoles.join(", ") : "none"}</dd>
+        <dt>App roles</dt>
+        <dd>{user.clientRoles.length ? user.clientRoles.join(", ") : "none"}</dd>
       </dl>
       <h2>From Keycloak</h2>
       <p>The server calls Keycloak&apos;s userinfo endpoint with your access token; the token stays on the server.</p>

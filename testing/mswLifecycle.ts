@@ -1,4 +1,4 @@
-import { clearDiscoveryCache } from "@/lib/oidcDiscovery";
+import { clearDiscoveryCache } from "@/lib/keycloak/discovery";
 import { server } from "@/mocks/server";
 
 /** Wires the msw server into a test file, as in mswjs/examples. */

@@ -1,4 +1,5 @@
 import type { DefaultSession } from "next-auth";
+import type { KeycloakRoles } from "@/lib/keycloak/roles";
 
 /** Why the session cannot be used right now; the UI asks the user to sign in again. */
 type SessionErrorCode = "RefreshAccessTokenError" | "SessionUnavailable";
@@ -7,8 +8,10 @@ declare module "next-auth" {
   /** What /api/auth/session and getServerSession return: profile and roles only, never a token. */
   interface Session {
     user?: DefaultSession["user"] & {
-      /** Keycloak realm roles plus this client's roles. */
-      roles: string[];
+      /** Keycloak realm roles (`realm_access.roles`). */
+      realmRoles: string[];
+      /** Roles of this app's Keycloak client (`resource_access.<client id>.roles`); distinct from realm roles. */
+      clientRoles: string[];
     };
     /** Set when the session could not be confirmed; `user` is then absent. */
     error?: SessionErrorCode;
@@ -35,7 +38,7 @@ declare module "next-auth/jwt" {
     /** When the user signed in to the app. */
     signedInAt?: number;
     /** Server-only, never written to the cookie: roles read from the stored access token. */
-    roles?: string[];
+    roles?: KeycloakRoles;
     /** Server-only, never written to the cookie: why this request could not confirm the session. */
     error?: SessionErrorCode;
   }

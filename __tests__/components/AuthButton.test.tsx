@@ -25,7 +25,7 @@ afterAll(() => server.close());
 
 const alice: Session = {
   expires: new Date(Date.now() + 3600_000).toISOString(),
-  user: { name: "Alice Example", email: "alice@example.com", roles: ["user"] },
+  user: { name: "Alice Example", email: "alice@example.com", realmRoles: ["user"], clientRoles: [] },
 };
 
 function renderWithSession(session: Session | null) {

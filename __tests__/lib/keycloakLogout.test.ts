@@ -1,6 +1,6 @@
 import { delay, http, HttpResponse } from "msw";
 import { keycloakLogout } from "@/lib/keycloakLogout";
-import { CLIENT_ID, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
+import { CLIENT_ID, ENDPOINTS, ISSUER, testKeycloak } from "@/mocks/keycloak";
 import { server } from "@/mocks/server";
 import { captureLogs } from "@/testing/captureLogs";
 import { setupMswServer } from "@/testing/mswLifecycle";
@@ -8,7 +8,7 @@ import { setupMswServer } from "@/testing/mswLifecycle";
 setupMswServer();
 
 const ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzZXNzaW9uLTEifQ.c2lnbmF0dXJlLXNlY3JldA";
-const logout = (timeoutMs = 1000) => keycloakLogout({ issuer: ISSUER, idToken: ID_TOKEN, clientId: CLIENT_ID, timeoutMs });
+const logout = (logoutTimeoutMs = 1000) => keycloakLogout(testKeycloak({ logoutTimeoutMs }), ID_TOKEN);
 
 let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {

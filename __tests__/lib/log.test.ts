@@ -18,3 +18,12 @@ describe("log", () => {
     expect(logs.lines()[0]).toMatch(/^\[auth\] ERROR UNEXPECTED_CODE message="x\\n\[auth\] INFO FORGED"$/);
   });
 });
+
+describe("log masks token-shaped values", () => {
+  it("never writes a JWT, even when an error message quotes one", () => {
+    const logs = captureLogs();
+    log.error("SOMETHING_FAILED", { message: "bad token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln in request" });
+    logs.restore();
+    expect(logs.lines()[0]).toBe('[auth] ERROR SOMETHING_FAILED message="bad token [jwt] in request"');
+  });
+});

@@ -1,10 +1,9 @@
 import axios from "axios";
 import type { NextApiRequest, NextApiResponse } from "next";
-import { getAccessToken } from "@/lib/accessToken";
-import { getEnv } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { discover } from "@/lib/oidcDiscovery";
-import { isStoreUnavailable } from "@/lib/sessionStore";
+import { getAccessToken } from "@/lib/nextauth/accessToken";
+import { getKeycloak } from "@/lib/services";
 
 const USERINFO_TIMEOUT_MS = 3000;
 
@@ -19,13 +18,13 @@ export default async function userinfo(req: NextApiRequest, res: NextApiResponse
   try {
     auth = await getAccessToken(req, res);
   } catch (error) {
-    if (!isStoreUnavailable(error)) throw error;
+    if (!isAppError(error, "STORE_UNAVAILABLE")) throw error;
     return res.status(503).json({ error: "session_store_unavailable" });
   }
   if (!auth) return res.status(401).json({ error: "not_signed_in" });
 
   try {
-    const { userinfo_endpoint } = await discover(getEnv().KEYCLOAK_ISSUER);
+    const { userinfo_endpoint } = await getKeycloak().discover();
     if (!userinfo_endpoint) throw new Error("no userinfo_endpoint in discovery");
     const response = await axios.get<Record<string, unknown>>(userinfo_endpoint, {
       headers: { Authorization: `Bearer ${auth.accessToken}`, Accept: "application/json" },

@@ -1,0 +1,34 @@
+import { decode, encode } from "next-auth/jwt";
+import { decodeSessionCookie, encodeSessionCookie } from "@/lib/nextauth/cookieCodec";
+
+const secret = "a-secret-that-is-long-enough-0123456789";
+const token = { sub: "user-1", name: "Alice", provider: "keycloak" as const, id_token: "id.token.sig", sessionId: "s-1" };
+
+describe("session cookie codec", () => {
+  it("writes cookies next-auth's own decode reads (existing sessions survive switching codecs)", async () => {
+    const cookie = await encodeSessionCookie({ token, secret, maxAge: 60 });
+    await expect(decode({ token: cookie, secret })).resolves.toMatchObject(token);
+  });
+
+  it("reads cookies next-auth's own encode wrote", async () => {
+    const cookie = await encode({ token, secret, maxAge: 60 });
+    await expect(decodeSessionCookie({ token: cookie, secret })).resolves.toMatchObject(token);
+  });
+
+  it("never writes the request-only fields (roles, error) into the cookie", async () => {
+    const cookie = await encodeSessionCookie({ token: { ...token, roles: { realm: ["admin"], client: [] }, error: "SessionUnavailable" }, secret });
+    const decoded = await decodeSessionCookie({ token: cookie, secret });
+    expect(decoded).not.toHaveProperty("roles");
+    expect(decoded).not.toHaveProperty("error");
+  });
+
+  it("rejects a cookie encrypted with another secret", async () => {
+    const cookie = await encodeSessionCookie({ token, secret: "another-secret-that-is-long-enough-0123", maxAge: 60 });
+    await expect(decodeSessionCookie({ token: cookie, secret })).rejects.toThrow();
+  });
+
+  it("rejects an expired cookie", async () => {
+    const cookie = await encodeSessionCookie({ token, secret, maxAge: -60 });
+    await expect(decodeSessionCookie({ token: cookie, secret })).rejects.toThrow();
+  });
+});

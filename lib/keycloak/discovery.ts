@@ -1,0 +1,63 @@
+import axios from "axios";
+import { AppError } from "../errors";
+
+/** The parts of an OpenID Provider's discovery document that this app uses. */
+export interface DiscoveryDocument {
+  issuer: string;
+  token_endpoint: string;
+  end_session_endpoint?: string;
+  userinfo_endpoint?: string;
+  jwks_uri: string;
+}
+
+const CACHE_TTL_MS = 60 * 60 * 1000;
+const DEFAULT_TIMEOUT_MS = 5000;
+const cache = new Map<string, { document: DiscoveryDocument; fetchedAt: number }>();
+const inFlight = new Map<string, Promise<DiscoveryDocument>>();
+
+/**
+ * Fetches `{issuer}/.well-known/openid-configuration`, cached for an hour per issuer; concurrent callers share one
+ * fetch. Failures are not cached, so a provider that comes back is used at once. Throws DISCOVERY_FAILED.
+ */
+export async function discover(issuer: string, signal?: AbortSignal): Promise<DiscoveryDocument> {
+  const hit = cache.get(issuer);
+  if (hit && Date.now() - hit.fetchedAt < CACHE_TTL_MS) return hit.document;
+
+  let fetching = inFlight.get(issuer);
+  if (!fetching) {
+    fetching = fetchDocument(issuer).finally(() => inFlight.delete(issuer));
+    inFlight.set(issuer, fetching);
+  }
+  if (!signal) return fetching;
+  // A caller's own deadline ends its wait, not the shared fetch.
+  return Promise.race([
+    fetching,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(new AppError("DISCOVERY_FAILED", `Discovery of ${issuer} timed out`));
+      signal.addEventListener("abort", () => reject(new AppError("DISCOVERY_FAILED", `Discovery of ${issuer} timed out`)), { once: true });
+    }),
+  ]);
+}
+
+async function fetchDocument(issuer: string): Promise<DiscoveryDocument> {
+  let document: DiscoveryDocument;
+  try {
+    const response = await axios.get<DiscoveryDocument>(`${issuer}/.well-known/openid-configuration`, {
+      signal: AbortSignal.timeout(DEFAULT_TIMEOUT_MS),
+      responseType: "json",
+    });
+    document = response.data;
+  } catch (error) {
+    throw new AppError("DISCOVERY_FAILED", `Could not fetch the discovery document of ${issuer}`, { cause: error });
+  }
+  if (!document || document.issuer !== issuer || !document.token_endpoint || !document.jwks_uri) {
+    throw new AppError("DISCOVERY_FAILED", `The discovery document of ${issuer} does not name this issuer or lacks endpoints`);
+  }
+  cache.set(issuer, { document, fetchedAt: Date.now() });
+  return document;
+}
+
+/** Forgets cached documents (tests, or after a provider's endpoints moved). */
+export function clearDiscoveryCache(): void {
+  cache.clear();
+}

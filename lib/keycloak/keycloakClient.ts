@@ -1,0 +1,45 @@
+import type { JWTVerifyGetKey } from "jose";
+import { discover, type DiscoveryDocument } from "./discovery";
+import { endSession, type EndSessionResult } from "./endSession";
+import { remoteKeys } from "./logoutToken";
+import { refreshGrant, type RefreshedTokens } from "./refreshGrant";
+import { rolesFromAccessToken, type KeycloakRoles } from "./roles";
+
+/** Who the app is at Keycloak, and how long each kind of call may take. */
+export interface KeycloakClientConfig {
+  /** Realm issuer, e.g. http://localhost:8080/realms/nextjs (no trailing slash). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Bound for the logout handshake at sign-out (discovery included), in ms. */
+  logoutTimeoutMs: number;
+  /** Bound for one refresh grant, in ms: longer than a request waits, so a rotated token is never abandoned. */
+  refreshTimeoutMs: number;
+}
+
+/** The app's one Keycloak client: every call to Keycloak goes through it, with the identity it was built with. */
+export interface KeycloakClient extends Readonly<KeycloakClientConfig> {
+  /** The issuer's discovery document (cached). */
+  discover(signal?: AbortSignal): Promise<DiscoveryDocument>;
+  /** The refresh_token grant; throws REFRESH_REFUSED or REFRESH_UNAVAILABLE. */
+  refresh(refreshToken: string): Promise<RefreshedTokens>;
+  /** Ends the Keycloak session an ID token names, within logoutTimeoutMs; never throws. */
+  endSession(idToken: string): Promise<EndSessionResult>;
+  /** The issuer's signing keys, located through discovery (for logout tokens). */
+  signingKeys(): Promise<JWTVerifyGetKey>;
+  /** Realm roles and this client's roles from an access token. */
+  rolesOf(accessToken: string): KeycloakRoles;
+}
+
+/** Builds the Keycloak client from its configuration (lib/services.ts builds the process's one from the env). */
+export function createKeycloakClient(config: KeycloakClientConfig): KeycloakClient {
+  const client: KeycloakClient = Object.freeze({
+    ...config,
+    discover: (signal?: AbortSignal) => discover(config.issuer, signal),
+    refresh: (refreshToken: string) => refreshGrant(config, refreshToken),
+    endSession: (idToken: string) => endSession(config, idToken),
+    signingKeys: async () => remoteKeys((await discover(config.issuer)).jwks_uri),
+    rolesOf: (accessToken: string) => rolesFromAccessToken(accessToken, config.clientId),
+  });
+  return client;
+}

@@ -1,0 +1,25 @@
+import { AppError } from "../errors";
+
+/**
+ * A small key-value contract with per-key expiry: everything several app instances must share
+ * (revoked sessions, refresh coordination, server-side tokens, seen logout-token ids) goes through it.
+ */
+export interface KeyValueStore {
+  readonly kind: "memory" | "redis";
+  get(key: string): Promise<string | null>;
+  /** Values in the order of `keys`, null where absent or expired. */
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
+  /** Stores `value`, replacing any old one; it expires after `ttlMs`. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Stores `value` only if the key is absent; true when this call stored it (a lock or a first sighting). */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Deletes the key only while it still holds `value` (releases a lock only by its owner). */
+  deleteIfValue(key: string, value: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The shared store did not answer; callers fail closed. */
+export function storeUnavailable(message: string, cause?: unknown): AppError {
+  return new AppError("STORE_UNAVAILABLE", message, { cause });
+}

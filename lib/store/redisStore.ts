@@ -1,0 +1,66 @@
+import Redis from "ioredis";
+import { log } from "../log";
+import { storeUnavailable, type KeyValueStore } from "./keyValueStore";
+
+const KEY_PREFIX = "kcauth:";
+// Compare-and-delete in one step, so a lock that expired and was taken by another instance is not released.
+const DELETE_IF_VALUE = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0';
+const COMMAND_TIMEOUT_MS = 500;
+const CONNECT_TIMEOUT_MS = 1000;
+
+/**
+ * Redis-backed store shared by every instance. Commands fail fast (no offline queue, 500 ms bound)
+ * while Redis is unreachable, so requests get a STORE_UNAVAILABLE error instead of hanging; the client
+ * keeps reconnecting in the background and logs each change of state once.
+ */
+export function createRedisStore(url: string): KeyValueStore {
+  const client = new Redis(url, {
+    keyPrefix: KEY_PREFIX,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+
+  let healthy = true;
+  // Until the first connection, commands wait for it (bounded); afterwards an outage fails them at once.
+  let connected = false;
+  const firstConnection = new Promise<void>((resolve) => client.once("ready", () => resolve()));
+  client.on("ready", () => {
+    connected = true;
+    if (!healthy) log.info("STORE_REDIS_RECONNECTED");
+    healthy = true;
+  });
+  const markUnavailable = (message: string) => {
+    if (healthy) log.error("STORE_REDIS_UNAVAILABLE", { message, behaviour: "fail-closed" });
+    healthy = false;
+  };
+  client.on("error", (error: Error) => markUnavailable(error.message));
+
+  const run = async <T>(command: () => Promise<T>): Promise<T> => {
+    if (!connected) {
+      await Promise.race([firstConnection, new Promise((resolve) => setTimeout(resolve, CONNECT_TIMEOUT_MS).unref())]);
+    }
+    try {
+      return await command();
+    } catch (error) {
+      if (client.status !== "ready") markUnavailable((error as Error).message);
+      throw storeUnavailable("Redis did not answer", error);
+    }
+  };
+
+  return {
+    kind: "redis",
+    get: (key) => run(() => client.get(key)),
+    getMany: (keys) => run(() => (keys.length ? client.mget(...keys) : Promise.resolve([]))),
+    set: (key, value, ttlMs) => run(async () => void (await client.set(key, value, "PX", Math.max(1, Math.ceil(ttlMs))))),
+    setIfAbsent: (key, value, ttlMs) =>
+      run(async () => (await client.set(key, value, "PX", Math.max(1, Math.ceil(ttlMs)), "NX")) === "OK"),
+    delete: (key) => run(async () => void (await client.del(key))),
+    deleteIfValue: (key, value) => run(async () => void (await client.eval(DELETE_IF_VALUE, 1, key, value))),
+    close: async () => {
+      client.disconnect();
+    },
+  };
+}
