@@ -3,7 +3,6 @@ import path from "node:path";
 import { loadRealm } from "./realm.mjs";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const DEFAULT_APP_ORIGINS = ["http://localhost:3000", "http://host.docker.internal:3000"];
 /** Fixed on purpose: refresh tokens and cookies must survive an IdP restart. Dev only. */
 const DEV_SECRET = "idp-dev-secret-not-for-production";
 /** Keycloak waits about this long for a back-channel receiver, then gives up without retrying. */
@@ -35,23 +34,34 @@ function bool(env, name, fallback) {
   return raw === "true";
 }
 
-function rebase(value, appOrigin) {
-  if (!appOrigin) return value;
-  const origin = DEFAULT_APP_ORIGINS.find((o) => value.startsWith(o));
-  return origin ? appOrigin + value.slice(origin.length) : value;
+/**
+ * The variables the realm file's placeholders read, as testing/keycloak.mjs sets them for a real Keycloak:
+ * the app's URL (IDP_APP_URL, else NEXTJS_APP_URL) and its back-channel logout URL, which follows the app's URL
+ * unless NEXTJS_BACKCHANNEL_LOGOUT_URL says otherwise.
+ */
+function realmEnv(env) {
+  const app = url(env, "IDP_APP_URL") ?? url(env, "NEXTJS_APP_URL");
+  if (!app) return env;
+  const appUrl = app.href.replace(/\/+$/, "");
+  return {
+    ...env,
+    NEXTJS_APP_URL: appUrl,
+    NEXTJS_BACKCHANNEL_LOGOUT_URL: url(env, "NEXTJS_BACKCHANNEL_LOGOUT_URL")?.href ?? `${appUrl}/api/auth/backchannel-logout`,
+  };
 }
 
-/** Reads and checks the IDP_* variables and the realm file once; throws naming the bad variable. */
+/**
+ * Reads and checks the IDP_* variables and the realm file once; throws naming the bad variable.
+ * @param {Record<string, string | undefined>} [env]
+ */
 export function loadConfig(env = process.env) {
   const port = positiveInt(env, "IDP_PORT", 8080);
   if (port > 65535) throw new Error(`IDP_PORT must be at most 65535, got "${port}"`);
   const host = env.IDP_HOST || "127.0.0.1";
   const realmFile = path.resolve(REPO_ROOT, env.IDP_REALM_FILE || "keycloak/realm-nextjs.json");
-  const realm = loadRealm(realmFile);
-  const appOrigin = url(env, "IDP_APP_URL")?.origin;
-  const backchannelOverride = url(env, "IDP_BACKCHANNEL_LOGOUT_URL")?.href;
+  const realm = loadRealm(realmFile, { env: realmEnv(env) });
   const { client } = realm;
-  const backchannelLogoutUrl = backchannelOverride ?? (client.backchannelLogoutUrl && rebase(client.backchannelLogoutUrl, appOrigin));
+  const backchannelLogoutUrl = url(env, "IDP_BACKCHANNEL_LOGOUT_URL")?.href ?? client.backchannelLogoutUrl;
 
   return Object.freeze({
     port,
@@ -65,12 +75,7 @@ export function loadConfig(env = process.env) {
     revokeRefreshToken: bool(env, "IDP_REVOKE_REFRESH_TOKEN", realm.revokeRefreshToken),
     backchannelTimeoutMs: positiveInt(env, "IDP_BACKCHANNEL_TIMEOUT_MS", BACKCHANNEL_TIMEOUT_MS),
     devSecret: DEV_SECRET,
-    client: Object.freeze({
-      ...client,
-      redirectUris: client.redirectUris.map((u) => rebase(u, appOrigin)),
-      postLogoutRedirectUris: client.postLogoutRedirectUris.map((u) => rebase(u, appOrigin)),
-      backchannelLogoutUrl,
-    }),
+    client: Object.freeze({ ...client, backchannelLogoutUrl }),
     users: realm.users,
   });
 }

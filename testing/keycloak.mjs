@@ -90,7 +90,7 @@ export async function ensureKeycloakDistribution(version, { cacheDir = DEFAULT_C
 /**
  * The JDK to run Keycloak with: JAVA_HOME if set (checked), else the newest JDK >= 17 in `jvmDir`, else `java`
  * on PATH if it is 17 or newer. Throws one line saying what to install.
- * @param {{ env?: NodeJS.ProcessEnv, jvmDir?: string, pathJava?: () => { home: string, major: number } | undefined }} [options]
+ * @param {{ env?: Record<string, string | undefined>, jvmDir?: string, pathJava?: () => { home: string, major: number } | undefined }} [options]
  * @returns {{ javaHome: string, major: number, source: "JAVA_HOME" | "jvmDir" | "PATH" }}
  */
 export function findJava({ env = process.env, jvmDir = "/usr/lib/jvm", pathJava = javaOnPath } = {}) {
@@ -322,12 +322,14 @@ function ensureDir(dir) {
  * @param {string} value
  */
 function checkedUrl(name, value) {
+  let protocol;
   try {
-    new URL(value);
-    return value;
+    protocol = new URL(value).protocol;
   } catch {
-    throw new Error(`${name} must be an absolute URL, got "${value}"`);
+    // reported below
   }
+  if (protocol !== "http:" && protocol !== "https:") throw new Error(`${name} must be an absolute http(s) URL, got "${value}"`);
+  return value;
 }
 
 /** @param {number} port */
