@@ -3,5 +3,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { checkEnvOrExit } = await import("./lib/config/checkEnvOrExit");
     checkEnvOrExit();
+    const { startBackgroundWork } = await import("./lib/services");
+    await startBackgroundWork();
   }
 }

@@ -37,3 +37,10 @@ export function getKeycloak(): KeycloakClient {
   }
   return holder.__keycloak;
 }
+
+/** Starts the process's background work: retries of Keycloak logouts that failed at sign-out (lib/session/logoutQueue.ts). */
+export async function startBackgroundWork(): Promise<void> {
+  const { startLogoutRetries } = await import("./session/logoutQueue");
+  const { SESSION_MAX_AGE_S } = await import("./session/sessionPolicy");
+  startLogoutRetries(() => ({ keycloak: getKeycloak(), store: getStore(), sessionMaxAgeS: SESSION_MAX_AGE_S }));
+}

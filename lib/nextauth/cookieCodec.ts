@@ -1,23 +1,40 @@
-import { hkdfSync, randomUUID, webcrypto } from "node:crypto";
-import { EncryptJWT, jwtDecrypt } from "jose";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from "node:crypto";
 import type { JWT, JWTDecodeParams, JWTEncodeParams } from "next-auth/jwt";
 
-// next-auth v4's cookie format (jwt/index.js): JWE dir + A256GCM with an HKDF-derived key. Same bytes,
-// so cookies from next-auth's own encode stay valid; the key is derived and imported once per secret, not
-// per request (measured: about half the cost of an encode plus a decode).
-const keys = new Map<string, Promise<CryptoKey>>();
-const CLOCK_TOLERANCE_S = 15;
+// next-auth v4's cookie format (jwt/index.js): a compact JWE, `dir` + A256GCM, with a key derived by HKDF from the
+// secret (docs/decisions/0002-cookie-codec.md). Same bytes as jose writes, so cookies from next-auth's own encode
+// stay valid and next-auth's decode reads ours. Synchronous node:crypto, key derived once per secret: in issue 9's
+// profile WebCrypto's async job queue cost more than the cipher itself.
 
-function derivedKey(secret: string | Buffer): Promise<CryptoKey> {
+/** next-auth's decode allows this much clock skew on `exp` and `nbf` (jose's clockTolerance), in seconds. */
+const CLOCK_TOLERANCE_S = 15;
+/** next-auth's default cookie lifetime when none is given (30 days), in seconds. */
+const DEFAULT_MAX_AGE_S = 30 * 24 * 60 * 60;
+const PROTECTED_HEADER = Buffer.from(JSON.stringify({ alg: "dir", enc: "A256GCM" })).toString("base64url");
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+const keys = new Map<string, Buffer>();
+
+function derivedKey(secret: string | Buffer): Buffer {
   const material = typeof secret === "string" ? secret : secret.toString("utf8");
   let key = keys.get(material);
   if (!key) {
-    const raw = new Uint8Array(hkdfSync("sha256", material, "", "NextAuth.js Generated Encryption Key", 32));
-    key = webcrypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]) as Promise<CryptoKey>;
+    key = Buffer.from(hkdfSync("sha256", material, "", "NextAuth.js Generated Encryption Key", 32));
     keys.set(material, key);
   }
   return key;
 }
+
+/** A cookie that is not a session this secret wrote: tampered, foreign, expired or malformed. */
+export class InvalidSessionCookieError extends Error {
+  constructor(reason: string) {
+    super(`Invalid session cookie: ${reason}`);
+    this.name = "InvalidSessionCookieError";
+  }
+}
+
+const nowS = () => Math.floor(Date.now() / 1000);
 
 /** Fields that exist only while a request is handled; they never reach the cookie. */
 function persisted(token: JWT): JWT {
@@ -25,20 +42,84 @@ function persisted(token: JWT): JWT {
   return rest;
 }
 
-/** next-auth's `jwt.encode`, with a cached key and without the request-only fields. */
-export async function encodeSessionCookie(params: JWTEncodeParams): Promise<string> {
-  const maxAge = params.maxAge ?? 30 * 24 * 60 * 60;
-  return new EncryptJWT(persisted(params.token ?? {}))
-    .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + maxAge)
-    .setJti(randomUUID())
-    .encrypt(await derivedKey(params.secret));
+/** Encrypts a session token as next-auth's `jwt.encode` does (fresh iat, exp and jti), minus request-only fields. */
+export function encodeSessionToken(token: JWT, secret: string | Buffer, maxAgeS = DEFAULT_MAX_AGE_S): string {
+  const iat = nowS();
+  const payload = Buffer.from(JSON.stringify({ ...persisted(token), iat, exp: iat + maxAgeS, jti: randomUUID() }));
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", derivedKey(secret), iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(PROTECTED_HEADER, "ascii"));
+  const ciphertext = Buffer.concat([cipher.update(payload), cipher.final()]);
+  return `${PROTECTED_HEADER}..${iv.toString("base64url")}.${ciphertext.toString("base64url")}.${cipher.getAuthTag().toString("base64url")}`;
 }
 
-/** next-auth's `jwt.decode`, with a cached key. */
+/**
+ * Decrypts and checks a session cookie as next-auth's `jwt.decode` does (jose's jwtDecrypt with a 15 s clock
+ * tolerance); throws InvalidSessionCookieError for anything else.
+ */
+export function decodeSessionToken(jwe: string, secret: string | Buffer): JWT {
+  const parts = jwe.split(".");
+  if (parts.length !== 5) throw new InvalidSessionCookieError("not a compact JWE");
+  const [protectedHeader, encryptedKey, iv, ciphertext, tag] = parts;
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(Buffer.from(protectedHeader, "base64url").toString("utf8"));
+  } catch {
+    throw new InvalidSessionCookieError("unreadable header");
+  }
+  if (!isObject(header) || header.alg !== "dir" || header.enc !== "A256GCM" || "zip" in header || "crit" in header) {
+    throw new InvalidSessionCookieError("unexpected header");
+  }
+  const ivBytes = Buffer.from(iv, "base64url");
+  const tagBytes = Buffer.from(tag, "base64url");
+  if (encryptedKey !== "" || ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) {
+    throw new InvalidSessionCookieError("malformed JWE");
+  }
+
+  let plaintext: Buffer;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", derivedKey(secret), ivBytes, { authTagLength: TAG_BYTES });
+    decipher.setAAD(Buffer.from(protectedHeader, "ascii"));
+    decipher.setAuthTag(tagBytes);
+    plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]);
+  } catch {
+    throw new InvalidSessionCookieError("decryption failed (tampered, or another secret)");
+  }
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(plaintext.toString("utf8"));
+  } catch {
+    throw new InvalidSessionCookieError("claims are not JSON");
+  }
+  if (!isObject(payload)) throw new InvalidSessionCookieError("claims are not an object");
+  checkTimes(payload);
+  return payload as JWT;
+}
+
+/** jose's checks of iat, nbf and exp, with next-auth's tolerance. */
+function checkTimes(claims: Record<string, unknown>): void {
+  const now = nowS();
+  if (claims.iat !== undefined && typeof claims.iat !== "number") throw new InvalidSessionCookieError("iat is not a number");
+  if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > now + CLOCK_TOLERANCE_S)) {
+    throw new InvalidSessionCookieError("not valid yet");
+  }
+  if (claims.exp !== undefined && (typeof claims.exp !== "number" || claims.exp <= now - CLOCK_TOLERANCE_S)) {
+    throw new InvalidSessionCookieError("expired");
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** next-auth's `jwt.encode` option: the same format, synchronous underneath. */
+export async function encodeSessionCookie(params: JWTEncodeParams): Promise<string> {
+  return encodeSessionToken(params.token ?? {}, params.secret, params.maxAge);
+}
+
+/** next-auth's `jwt.decode` option: the same checks, synchronous underneath. */
 export async function decodeSessionCookie(params: JWTDecodeParams): Promise<JWT | null> {
   if (!params.token) return null;
-  const { payload } = await jwtDecrypt(params.token, await derivedKey(params.secret), { clockTolerance: CLOCK_TOLERANCE_S });
-  return payload as JWT;
+  return decodeSessionToken(params.token, params.secret);
 }

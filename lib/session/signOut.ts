@@ -4,6 +4,7 @@ import { isAppError } from "../errors";
 import type { KeycloakClient } from "../keycloak/keycloakClient";
 import { keycloakLogout } from "../keycloakLogout";
 import type { KeyValueStore } from "../store/keyValueStore";
+import { enqueueLogout } from "./logoutQueue";
 import { shortId } from "./sessionPolicy";
 import { storeKeys } from "./storeKeys";
 
@@ -16,17 +17,13 @@ export interface SignOutDeps {
   sessionMaxAgeS: number;
   /** Called when Keycloak's session may still be alive: the browser is marked for re-authentication. */
   onKeycloakSessionMayLive?: () => void;
-  /** Delays of the background retries after a failed handshake, in ms. */
-  retryDelaysMs?: readonly number[];
 }
-
-const DEFAULT_RETRY_DELAYS_MS = [5_000, 30_000, 120_000] as const;
 
 /**
  * next-auth's events.signOut, in the order of a server-side logout: the app session is revoked first (copies of
  * the cookie stop working on every instance), then the Keycloak session is ended with the id_token_hint within the
  * timeout. A failed handshake never blocks the local sign-out: the browser is marked so its next sign-in asks for
- * credentials, and the logout is retried in the background.
+ * credentials, and the logout is queued in the store for retries by whichever instance is alive (logoutQueue.ts).
  */
 export async function federatedSignOut(token: JWT | null | undefined, deps: SignOutDeps): Promise<void> {
   if (!token) return;
@@ -47,41 +44,11 @@ export async function federatedSignOut(token: JWT | null | undefined, deps: Sign
   deps.onKeycloakSessionMayLive?.();
   // A rejected hint will be rejected again; anything else may heal.
   if (result.reason !== "REJECTED") {
-    scheduleRetries(
-      { keycloak: deps.keycloak, idToken: token.id_token, sid: token.sid, signedOutAt: Date.now(), store: deps.store },
-      deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
-    );
-  }
-}
-
-interface PendingLogout {
-  keycloak: KeycloakClient;
-  idToken: string;
-  sid: string | undefined;
-  signedOutAt: number;
-  store: KeyValueStore;
-}
-
-/** True when the user signed in again into the same Keycloak session since: the old logout must not end it. */
-async function signedInAgain({ sid, signedOutAt, store }: PendingLogout): Promise<boolean> {
-  if (!sid) return false;
-  const at = await store.get(storeKeys.sidSignedIn(sid)).catch(() => null);
-  return at !== null && Number(at) > signedOutAt;
-}
-
-function scheduleRetries(pending: PendingLogout, delaysMs: readonly number[]): void {
-  const [delay, ...rest] = delaysMs;
-  if (delay === undefined) {
-    log.error("KEYCLOAK_LOGOUT_GAVE_UP", { issuer: pending.keycloak.issuer, hint: "the next sign-in from that browser still asks for credentials" });
-    return;
-  }
-  const timer = setTimeout(async () => {
-    if (await signedInAgain(pending)) {
-      log.info("KEYCLOAK_LOGOUT_RETRY_DROPPED", { reason: "signed in again" });
-      return;
+    try {
+      await enqueueLogout({ idToken: token.id_token, sid: token.sid, signedOutAt: Date.now() }, deps);
+    } catch (error) {
+      const facts = isAppError(error, "STORE_UNAVAILABLE") ? { reason: "store unavailable" } : describeUnknown(error);
+      log.error("KEYCLOAK_LOGOUT_NOT_QUEUED", { ...facts, behaviour: "the browser's next sign-in still asks for credentials" });
     }
-    const result = await keycloakLogout(pending.keycloak, pending.idToken);
-    if (!result.ok && result.reason !== "REJECTED") scheduleRetries(pending, rest);
-  }, delay);
-  timer.unref();
+  }
 }

@@ -12,6 +12,12 @@ export const storeKeys = {
   revokedSub: (sub: string) => `revoked:sub:${sub}`,
   /** When a sign-in last produced this Keycloak session (epoch ms): stale logout retries leave it alone. */
   sidSignedIn: (sid: string) => `sid-signed-in:${sid}`,
+  /** Schedule of pending Keycloak logouts (member: pending id, score: when the next try is due, epoch ms). */
+  logoutQueue: "logout-queue",
+  /** One pending Keycloak logout: the hint, Keycloak's sid, when the user signed out, tries so far. */
+  pendingLogout: (id: string) => `logout-pending:${id}`,
+  /** Held by the one instance retrying that pending logout. */
+  pendingLogoutLock: (id: string) => `logout-pending:${id}:lock`,
   /** A back-channel logout token id already accepted (replay protection). */
   logoutJti: (jti: string) => `logout-jti:${jti}`,
 };

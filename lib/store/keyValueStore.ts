@@ -1,8 +1,9 @@
 import { AppError } from "../errors";
 
 /**
- * A small key-value contract with per-key expiry: everything several app instances must share
- * (revoked sessions, refresh coordination, server-side tokens, seen logout-token ids) goes through it.
+ * A small key-value contract with per-key expiry, plus schedules (members ordered by a due time): everything several
+ * app instances must share (revoked sessions, refresh coordination, server-side tokens, seen logout-token ids,
+ * pending Keycloak logouts) goes through it.
  */
 export interface KeyValueStore {
   readonly kind: "memory" | "redis";
@@ -16,6 +17,14 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>;
   /** Deletes the key only while it still holds `value` (releases a lock only by its owner). */
   deleteIfValue(key: string, value: string): Promise<void>;
+  /** Puts `member` on the schedule `key`, due at `dueAtMs` (epoch ms); an existing member is moved. */
+  scheduleAt(key: string, member: string, dueAtMs: number): Promise<void>;
+  /** Up to `limit` members of the schedule due at or before `nowMs`, earliest first. */
+  dueMembers(key: string, nowMs: number, limit: number): Promise<string[]>;
+  /** Takes `member` off the schedule. */
+  unschedule(key: string, member: string): Promise<void>;
+  /** How many members the schedule holds. */
+  scheduleSize(key: string): Promise<number>;
   close(): Promise<void>;
 }
 

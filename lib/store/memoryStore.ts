@@ -5,6 +5,12 @@ const SWEEP_INTERVAL_MS = 60_000;
 /** In-process store for a single instance: zero setup, lost on restart (the session cookie survives). */
 export function createMemoryStore(): KeyValueStore {
   const entries = new Map<string, { value: string; expiresAt: number }>();
+  const schedules = new Map<string, Map<string, number>>();
+  const schedule = (key: string) => {
+    let members = schedules.get(key);
+    if (!members) schedules.set(key, (members = new Map()));
+    return members;
+  };
 
   const live = (key: string) => {
     const entry = entries.get(key);
@@ -45,9 +51,26 @@ export function createMemoryStore(): KeyValueStore {
     async deleteIfValue(key, value) {
       if (live(key)?.value === value) entries.delete(key);
     },
+    async scheduleAt(key, member, dueAtMs) {
+      schedule(key).set(member, dueAtMs);
+    },
+    async dueMembers(key, nowMs, limit) {
+      return [...schedule(key)]
+        .filter(([, due]) => due <= nowMs)
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, limit)
+        .map(([member]) => member);
+    },
+    async unschedule(key, member) {
+      schedule(key).delete(member);
+    },
+    async scheduleSize(key) {
+      return schedule(key).size;
+    },
     async close() {
       clearInterval(sweep);
       entries.clear();
+      schedules.clear();
     },
   };
 }

@@ -59,6 +59,10 @@ export function createRedisStore(url: string): KeyValueStore {
       run(async () => (await client.set(key, value, "PX", Math.max(1, Math.ceil(ttlMs)), "NX")) === "OK"),
     delete: (key) => run(async () => void (await client.del(key))),
     deleteIfValue: (key, value) => run(async () => void (await client.eval(DELETE_IF_VALUE, 1, key, value))),
+    scheduleAt: (key, member, dueAtMs) => run(async () => void (await client.zadd(key, dueAtMs, member))),
+    dueMembers: (key, nowMs, limit) => run(() => client.zrangebyscore(key, "-inf", nowMs, "LIMIT", 0, limit)),
+    unschedule: (key, member) => run(async () => void (await client.zrem(key, member))),
+    scheduleSize: (key) => run(() => client.zcard(key)),
     close: async () => {
       client.disconnect();
     },

@@ -30,16 +30,9 @@ const deps = (overrides: Partial<SignOutDeps> = {}): SignOutDeps => ({
   store,
   federated: true,
   sessionMaxAgeS: 3600,
-  retryDelaysMs: [],
   onKeycloakSessionMayLive: () => void marked++,
   ...overrides,
 });
-
-/** Polls a condition every 10 ms for up to 2 s. */
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(condition()).toBe(true);
-}
 
 describe("federatedSignOut", () => {
   it("revokes the app session, then ends the Keycloak session, and leaves no re-login mark", async () => {
@@ -76,23 +69,16 @@ describe("federatedSignOut", () => {
     expect(marked).toBe(1);
   });
 
-  it("retries a failed logout in the background until Keycloak answers", async () => {
-    let calls = 0;
-    server.use(
-      http.post(ENDPOINTS.logout, () => (++calls === 1 ? new HttpResponse("down", { status: 503 }) : HttpResponse.text("You are logged out"))),
-    );
-    await federatedSignOut(token, deps({ retryDelaysMs: [20, 20] }));
-    await waitFor(() => calls === 2);
-    expect(logs.lines().join("\n")).toMatch(/KEYCLOAK_LOGOUT_OK/);
+  it("queues a failed logout in the store for another instance to retry", async () => {
+    server.use(http.post(ENDPOINTS.logout, () => new HttpResponse("down", { status: 503 })));
+    await federatedSignOut(token, deps());
+    expect(await store.scheduleSize(storeKeys.logoutQueue)).toBe(1);
   });
 
-  it("drops a pending retry once the user has signed in again into that Keycloak session", async () => {
-    let calls = 0;
-    server.use(http.post(ENDPOINTS.logout, () => (++calls, new HttpResponse("down", { status: 503 }))));
-    await federatedSignOut(token, deps({ retryDelaysMs: [50] }));
-    await store.set(storeKeys.sidSignedIn("kc-1"), String(Date.now() + 1), 60_000);
-    await waitFor(() => logs.lines().some((line) => line.includes("KEYCLOAK_LOGOUT_RETRY_DROPPED")));
-    expect(calls).toBe(1);
+  it("does not queue a logout whose hint Keycloak rejected (it would be rejected again)", async () => {
+    server.use(http.post(ENDPOINTS.logout, () => new HttpResponse("Invalid parameter: id_token_hint", { status: 400 })));
+    await federatedSignOut(token, deps());
+    expect(await store.scheduleSize(storeKeys.logoutQueue)).toBe(0);
   });
 
   it("only clears the local session when the federated logout is switched off: Keycloak is not called at all", async () => {

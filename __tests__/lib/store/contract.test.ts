@@ -48,6 +48,20 @@ function storeContract(getStore: () => KeyValueStore) {
     expect(await store.get("owned")).toBeNull();
   });
 
+  it("hands out scheduled members once they are due, earliest first, and moves or removes them", async () => {
+    const store = getStore();
+    const now = Date.now();
+    await store.scheduleAt("sched", "late", now + 60_000);
+    await store.scheduleAt("sched", "second", now - 10);
+    await store.scheduleAt("sched", "first", now - 20);
+    expect(await store.dueMembers("sched", now, 10)).toEqual(["first", "second"]);
+    expect(await store.dueMembers("sched", now, 1)).toEqual(["first"]);
+    await store.scheduleAt("sched", "first", now + 30_000);
+    await store.unschedule("sched", "second");
+    expect(await store.dueMembers("sched", now, 10)).toEqual([]);
+    expect(await store.scheduleSize("sched")).toBe(2);
+  });
+
   it("deletes keys", async () => {
     const store = getStore();
     await store.set("gone", "1", 10_000);
