@@ -14,14 +14,29 @@ const CACHE_TTL_MS = 60 * 60 * 1000;
 const DEFAULT_TIMEOUT_MS = 5000;
 const cache = new Map<string, { document: DiscoveryDocument; fetchedAt: number }>();
 const inFlight = new Map<string, Promise<DiscoveryDocument>>();
+const lastFailure = new Map<string, { error: AppError; failedAt: number }>();
+
+/** How a caller uses discovery beyond the shared cache. */
+export interface DiscoverOptions {
+  /**
+   * Rethrow a failure seen less than this many ms ago instead of fetching again: for callers anyone can trigger
+   * (the back-channel endpoint), so junk requests against a provider that is down do not become outbound requests.
+   */
+  reuseFailureForMs?: number;
+}
 
 /**
  * Fetches `{issuer}/.well-known/openid-configuration`, cached for an hour per issuer; concurrent callers share one
- * fetch. Failures are not cached, so a provider that comes back is used at once. Throws DISCOVERY_FAILED.
+ * fetch. A failure is remembered only for callers that ask (`reuseFailureForMs`); for the others a provider that
+ * comes back is used at once. Throws DISCOVERY_FAILED.
  */
-export async function discover(issuer: string, signal?: AbortSignal): Promise<DiscoveryDocument> {
+export async function discover(issuer: string, signal?: AbortSignal, options: DiscoverOptions = {}): Promise<DiscoveryDocument> {
   const hit = cache.get(issuer);
   if (hit && Date.now() - hit.fetchedAt < CACHE_TTL_MS) return hit.document;
+  const failure = lastFailure.get(issuer);
+  if (failure && options.reuseFailureForMs !== undefined && Date.now() - failure.failedAt < options.reuseFailureForMs) {
+    throw failure.error;
+  }
 
   let fetching = inFlight.get(issuer);
   if (!fetching) {
@@ -40,6 +55,17 @@ export async function discover(issuer: string, signal?: AbortSignal): Promise<Di
 }
 
 async function fetchDocument(issuer: string): Promise<DiscoveryDocument> {
+  try {
+    const document = await fetchAndCheck(issuer);
+    lastFailure.delete(issuer);
+    return document;
+  } catch (error) {
+    lastFailure.set(issuer, { error: error as AppError, failedAt: Date.now() });
+    throw error;
+  }
+}
+
+async function fetchAndCheck(issuer: string): Promise<DiscoveryDocument> {
   let document: DiscoveryDocument;
   try {
     const response = await axios.get<DiscoveryDocument>(`${issuer}/.well-known/openid-configuration`, {
@@ -60,4 +86,5 @@ async function fetchDocument(issuer: string): Promise<DiscoveryDocument> {
 /** Forgets cached documents (tests, or after a provider's endpoints moved). */
 export function clearDiscoveryCache(): void {
   cache.clear();
+  lastFailure.clear();
 }

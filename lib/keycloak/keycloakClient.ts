@@ -5,6 +5,12 @@ import { remoteKeys } from "./logoutToken";
 import { refreshGrant, type RefreshedTokens } from "./refreshGrant";
 import { rolesFromAccessToken, type KeycloakRoles } from "./roles";
 
+/**
+ * The back-channel endpoint answers anyone: while discovery fails, its key lookups reuse the failure this long
+ * instead of fetching again (issue 11). Sign-out and refresh never wait on it.
+ */
+const KEY_LOOKUP_FAILURE_REUSE_MS = 2000;
+
 /** Who the app is at Keycloak, and how long each kind of call may take. */
 export interface KeycloakClientConfig {
   /** Realm issuer, e.g. http://localhost:8080/realms/nextjs (no trailing slash). */
@@ -38,7 +44,8 @@ export function createKeycloakClient(config: KeycloakClientConfig): KeycloakClie
     discover: (signal?: AbortSignal) => discover(config.issuer, signal),
     refresh: (refreshToken: string) => refreshGrant(config, refreshToken),
     endSession: (idToken: string) => endSession(config, idToken),
-    signingKeys: async () => remoteKeys((await discover(config.issuer)).jwks_uri),
+    signingKeys: async () =>
+      remoteKeys((await discover(config.issuer, undefined, { reuseFailureForMs: KEY_LOOKUP_FAILURE_REUSE_MS })).jwks_uri),
     rolesOf: (accessToken: string) => rolesFromAccessToken(accessToken, config.clientId),
   });
   return client;

@@ -1,0 +1,36 @@
+import { captureLogs } from "@/testing/captureLogs";
+import { callApiRoute } from "@/testing/apiRoute";
+
+beforeAll(() => {
+  Object.assign(process.env, {
+    NEXTAUTH_URL: "http://localhost:3000",
+    NEXTAUTH_SECRET: "a-secret-that-is-long-enough-0123456789",
+    KEYCLOAK_ISSUER: "http://keycloak.test/realms/nextjs",
+    KEYCLOAK_CLIENT_ID: "nextjs-app",
+    KEYCLOAK_CLIENT_SECRET: "nextjs-app-secret",
+  });
+});
+
+describe("/api/auth/_log (next-auth's browser-to-server log relay)", () => {
+  it("answers 204 and writes nothing to the server log, whatever a page posts", async () => {
+    const { default: auth } = await import("@/pages/api/auth/[...nextauth]");
+    const logs = captureLogs();
+    const answers: { status: number; body: string }[] = [];
+    try {
+      for (const level of ["error", "warn", "debug"]) {
+        const response = await callApiRoute(auth, {
+          method: "POST",
+          query: { nextauth: ["_log"] },
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+          // What a cross-site form would send: a line identical to a real one, and one of the attacker's own.
+          body: { code: level === "error" ? "FROM_EVIL_PAGE" : "SESSION_ENDED", level, reason: "BACKCHANNEL_LOGOUT" },
+        });
+        answers.push({ status: response.status, body: response.body });
+      }
+      expect(logs.lines()).toEqual([]);
+      expect(answers).toEqual(Array(3).fill({ status: 204, body: "" }));
+    } finally {
+      logs.restore();
+    }
+  });
+});
