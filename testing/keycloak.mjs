@@ -168,6 +168,8 @@ export async function startKeycloak({
     issuer,
     origin: publicOrigin,
     port,
+    /** Process group of kc.sh and its JVM (for groupCpuMs in testing/process.mjs). */
+    pid: handle.child.pid,
     adminConsole: `${publicOrigin}/admin/master/console/`,
     adminUsername,
     adminPassword,
@@ -175,6 +177,8 @@ export async function startKeycloak({
     startedInMs: Date.now() - started,
     /** Everything Keycloak printed so far. */
     output: () => handle.output(),
+    /** Resolves when the Keycloak process has exited, for whatever reason. */
+    exited: /** @type {Promise<{ code: number | null, signal: string | null }>} */ (handle.exited),
     /** SIGTERM to Keycloak's process group, SIGKILL after 5 s; then removes its data directory. */
     stop,
   };
