@@ -1,6 +1,8 @@
 import { signIn, signOut, useSession } from "next-auth/react";
+import { BusyButton } from "./BusyButton";
+import { hasSessionToEnd } from "./sessionState";
 
-/** "Sign in" when signed out, "Sign out" when signed in: next-auth's standard calls, nothing else. */
+/** "Sign in" when signed out, "Sign out" while a session exists (even one that cannot be confirmed right now). */
 export function AuthButton() {
   const { data: session, status } = useSession();
   if (status === "loading") {
@@ -10,16 +12,8 @@ export function AuthButton() {
       </button>
     );
   }
-  if (session?.user) {
-    return (
-      <button type="button" onClick={() => signOut()}>
-        Sign out
-      </button>
-    );
+  if (hasSessionToEnd(session)) {
+    return <BusyButton label="Sign out" busyLabel="Signing out…" action={() => signOut()} />;
   }
-  return (
-    <button type="button" onClick={() => signIn("keycloak")}>
-      Sign in
-    </button>
-  );
+  return <BusyButton label="Sign in" busyLabel="Signing in…" action={() => signIn("keycloak")} />;
 }

@@ -1,4 +1,5 @@
 import { signOut, useSession } from "next-auth/react";
+import { BusyButton } from "./BusyButton";
 import { sessionErrorMessage } from "./sessionErrorMessage";
 
 /** Who is signed in (name and email), or that nobody is, or why the session could not be confirmed. */
@@ -10,9 +11,7 @@ export function UserSummary() {
     return (
       <div role="alert">
         <p>{sessionErrorMessage(session.error)}</p>
-        <button type="button" onClick={() => signOut()}>
-          Sign out
-        </button>
+        <BusyButton label="Sign out" busyLabel="Signing out…" action={() => signOut()} />
       </div>
     );
   }

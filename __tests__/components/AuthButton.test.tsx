@@ -3,6 +3,7 @@
  */
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { SessionProvider } from "next-auth/react";
 import type { Session } from "next-auth";
@@ -33,12 +34,32 @@ function renderWithSession(session: Session | null) {
   server.use(...nextAuthApiHandlers(session, traffic));
   render(
     <SessionProvider session={undefined} refetchOnWindowFocus={false}>
-      <AuthButton />
-      <UserSummary />
+      <header>
+        <AuthButton />
+      </header>
+      <main>
+        <UserSummary />
+      </main>
     </SessionProvider>,
   );
   return traffic;
 }
+
+/** Holds next-auth's sign-in or sign-out POST open until `release` is called, like a slow provider. */
+function slowNextAuthPost(path: "signin/keycloak" | "signout"): { release: () => void } {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  server.use(
+    http.post(`*/api/auth/${path}`, async () => {
+      await released;
+      return HttpResponse.json({ url: "http://localhost/#done" });
+    }),
+  );
+  return { release: () => release() };
+}
+
+const header = () => within(screen.getByRole("banner"));
+const main = () => within(screen.getByRole("main"));
 
 describe("AuthButton and UserSummary", () => {
   it("offers only Sign in to a signed-out visitor", async () => {
@@ -70,10 +91,37 @@ describe("AuthButton and UserSummary", () => {
     expect(traffic.signInBodies[0].get("csrfToken")).toBe("csrf-test-token");
   });
 
+  it("while signing in, the button says Signing in…, is busy and cannot be clicked again", async () => {
+    renderWithSession(null);
+    const slow = slowNextAuthPost("signin/keycloak");
+    await userEvent.click(await screen.findByRole("button", { name: "Sign in" }));
+    const busy = await screen.findByRole("button", { name: "Signing in…" });
+    expect(busy).toBeDisabled();
+    expect(busy).toHaveAttribute("aria-busy", "true");
+    expect(screen.queryByRole("button", { name: "Sign in" })).not.toBeInTheDocument();
+    slow.release();
+  });
+
+  it("while signing out, the button says Signing out…, is busy and cannot be clicked again", async () => {
+    renderWithSession(alice);
+    const slow = slowNextAuthPost("signout");
+    await userEvent.click(await screen.findByRole("button", { name: "Sign out" }));
+    const busy = await screen.findByRole("button", { name: "Signing out…" });
+    expect(busy).toBeDisabled();
+    expect(busy).toHaveAttribute("aria-busy", "true");
+    slow.release();
+  });
+
   it("asks the user to sign in again when the session reports a refresh error", async () => {
     renderWithSession({ expires: alice.expires, error: "RefreshAccessTokenError" });
     expect(await screen.findByRole("alert")).toHaveTextContent("We could not renew your session with Keycloak just now. Try again in a moment, or sign in again.");
-    expect(screen.getByRole("button", { name: "Sign in" })).toBeInTheDocument();
+  });
+
+  it("during a refresh outage header and page agree: both offer Sign out (the cookie is kept), neither Sign in", async () => {
+    renderWithSession({ expires: alice.expires, error: "RefreshAccessTokenError" });
+    expect(await header().findByRole("button", { name: "Sign out" })).toBeEnabled();
+    expect(main().getByRole("button", { name: "Sign out" })).toBeEnabled();
+    expect(screen.queryByRole("button", { name: "Sign in" })).not.toBeInTheDocument();
   });
 
   it("lets the user sign out while the session cannot be confirmed (the cookie is kept through an outage)", async () => {
@@ -81,5 +129,6 @@ describe("AuthButton and UserSummary", () => {
     const alert = await screen.findByRole("alert");
     await userEvent.click(within(alert).getByRole("button", { name: "Sign out" }));
     await waitFor(() => expect(traffic.signOutBodies).toHaveLength(1));
+    expect(within(alert).getByRole("button", { name: "Signing out…" })).toBeDisabled();
   });
 });
