@@ -1,8 +1,8 @@
 import type { GetServerSideProps } from "next";
-import { getServerSession, type Session } from "next-auth";
+import type { Session } from "next-auth";
 import { Layout } from "@/components/Layout";
 import { UserSummary } from "@/components/UserSummary";
-import { getAuthOptions } from "@/lib/nextauth/authOptions";
+import { readSession } from "@/lib/nextauth/sessionReader";
 
 export default function Home() {
   return (
@@ -17,5 +17,5 @@ export default function Home() {
 
 // Rendering the session on the server avoids a signed-out flash and runs the session checks per visit.
 export const getServerSideProps: GetServerSideProps<{ session: Session | null }> = async ({ req, res }) => ({
-  props: { session: await getServerSession(req, res, getAuthOptions()) },
+  props: { session: await readSession(req, res) },
 });

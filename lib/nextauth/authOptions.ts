@@ -56,9 +56,11 @@ export function buildAuthOptions(http?: AuthHttpContext): NextAuthOptions {
         return continueSession(token, lifecycle);
       },
       async session({ session, token }) {
-        if (token.error || !token.sessionId) return { expires: session.expires, error: token.error ?? "SessionUnavailable" };
+        // The session's absolute end (sign-in plus maxAge), which the lifecycle enforces, not next-auth's rolling one.
+        const expires = token.signedInAt ? new Date((token.signedInAt + SESSION_MAX_AGE_S) * 1000).toISOString() : session.expires;
+        if (token.error || !token.sessionId) return { expires, error: token.error ?? "SessionUnavailable" };
         return {
-          expires: session.expires,
+          expires,
           // null, not undefined: pages pass the session through getServerSideProps, which rejects undefined.
           user: {
             name: token.name ?? null,

@@ -1,6 +1,6 @@
 import type { GetServerSidePropsContext, Redirect } from "next";
-import { getServerSession, type Session } from "next-auth";
-import { getAuthOptions } from "./authOptions";
+import type { Session } from "next-auth";
+import { readSession } from "./sessionReader";
 
 /** A signed-in user as pages receive it. */
 export type SessionUser = NonNullable<Session["user"]>;
@@ -24,7 +24,7 @@ export type GuardResult =
  * after; a signed-in user without the required role is forbidden (the page answers 403).
  */
 export async function guardPage(context: GetServerSidePropsContext, requirements: GuardRequirements = {}): Promise<GuardResult> {
-  const session = await getServerSession(context.req, context.res, getAuthOptions());
+  const session = await readSession(context.req, context.res);
   const user = session?.user;
   if (!user) {
     const params = new URLSearchParams({ callbackUrl: context.resolvedUrl });

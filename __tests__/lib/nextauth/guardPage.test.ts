@@ -1,10 +1,10 @@
 import type { GetServerSidePropsContext } from "next";
-import { getServerSession, type Session } from "next-auth";
+import type { Session } from "next-auth";
 import { guardPage } from "@/lib/nextauth/guardPage";
+import { readSession } from "@/lib/nextauth/sessionReader";
 
-// The guard's own rules are under test; the session it reads is given (the lifecycle has its own tests).
-jest.mock("next-auth", () => ({ getServerSession: jest.fn() }));
-jest.mock("@/lib/nextauth/authOptions", () => ({ getAuthOptions: () => ({}) }));
+// The guard's own rules are under test; the session it reads is given (the read path has its own tests).
+jest.mock("@/lib/nextauth/sessionReader", () => ({ readSession: jest.fn() }));
 
 const expires = new Date(Date.now() + 3600_000).toISOString();
 
@@ -17,7 +17,7 @@ function pageContext(resolvedUrl = "/admin"): GetServerSidePropsContext {
 }
 
 function givenSession(session: Session | null): void {
-  jest.mocked(getServerSession).mockResolvedValue(session);
+  jest.mocked(readSession).mockResolvedValue(session);
 }
 
 describe("guardPage", () => {

@@ -1,0 +1,435 @@
+import { http, HttpResponse } from "msw";
+import type { NextApiRequest, NextApiResponse } from "next";
+import NextAuth from "next-auth";
+import { encode, type JWT } from "next-auth/jwt";
+import { buildAuthOptions } from "@/lib/nextauth/authOptions";
+import { decodeSessionToken } from "@/lib/nextauth/cookieCodec";
+import { readSession } from "@/lib/nextauth/sessionReader";
+import { SESSION_MAX_AGE_S } from "@/lib/session/sessionPolicy";
+import { storeKeys } from "@/lib/session/storeKeys";
+import { saveTokenState } from "@/lib/session/tokenState";
+import { storeUnavailable, type KeyValueStore } from "@/lib/store/keyValueStore";
+import { createMemoryStore } from "@/lib/store/memoryStore";
+import { CLIENT_ID, CLIENT_SECRET, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
+import { server } from "@/mocks/server";
+import { captureLogs } from "@/testing/captureLogs";
+import { setupMswServer } from "@/testing/mswLifecycle";
+import sessionRoute from "@/pages/api/auth/[...nextauth]";
+
+// The app reads its configuration once, on first use: these are the values of this whole file.
+const SECRET = "session-reader-test-secret-0123456789abcdef";
+Object.assign(process.env, {
+  NEXTAUTH_URL: "http://localhost:3000",
+  NEXTAUTH_SECRET: SECRET,
+  KEYCLOAK_ISSUER: ISSUER,
+  KEYCLOAK_CLIENT_ID: CLIENT_ID,
+  KEYCLOAK_CLIENT_SECRET: CLIENT_SECRET,
+  KEYCLOAK_REFRESH_WAIT_MS: "1000",
+  REDIS_URL: "",
+});
+
+setupMswServer();
+
+// The process's store (lib/services.ts keeps it on globalThis, and the options capture it once): one stable object
+// that forwards to the store of the moment, so each answer below gets a fresh one.
+let current: KeyValueStore = createMemoryStore();
+const forwarding = new Proxy({} as KeyValueStore, {
+  get(_target, property) {
+    const value = current[property as keyof KeyValueStore];
+    return typeof value === "function" ? value.bind(current) : value;
+  },
+});
+(globalThis as typeof globalThis & { __store?: KeyValueStore }).__store = forwarding;
+const services = {
+  set __store(store: KeyValueStore) {
+    current = store;
+  },
+};
+const COOKIE = "next-auth.session-token";
+const nowS = () => Math.floor(Date.now() / 1000);
+
+/** An unsigned JWT with the given claims: the app reads claims of tokens it got from the token endpoint. */
+const jwt = (claims: object) =>
+  `${Buffer.from('{"alg":"RS256"}').toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.sig`;
+
+const accessToken = (realmRoles: string[]) =>
+  jwt({ realm_access: { roles: realmRoles }, resource_access: { [CLIENT_ID]: { roles: ["viewer"] } } });
+
+/** The cookie payload of a signed-in session, as startSession writes it. */
+function sessionToken(overrides: Partial<JWT> = {}): JWT {
+  return {
+    sub: "user-1",
+    name: "Alice",
+    email: "alice@example.com",
+    provider: "keycloak",
+    id_token: jwt({ sid: "kc-sid-1" }),
+    refresh_token: "rt-1",
+    expires_at: nowS() + 300,
+    refresh_expires_at: nowS() + 1800,
+    sessionId: "session-1",
+    sid: "kc-sid-1",
+    signedInAt: nowS() - 60,
+    ...overrides,
+  };
+}
+
+/** What the server keeps for that session; `accessExpiresInS` below the margin makes it due for refresh. */
+async function seedTokens(store: KeyValueStore, accessExpiresInS = 300): Promise<void> {
+  await saveTokenState(
+    store,
+    "session-1",
+    {
+      accessToken: accessToken(["user"]),
+      expiresAt: nowS() + accessExpiresInS,
+      lifetimeS: 300,
+      refreshToken: "rt-1",
+      refreshExpiresAt: nowS() + 1800,
+      roles: { realm: ["user"], client: ["viewer"] },
+    },
+    60_000,
+  );
+}
+
+/** The store as the app sees it when Redis does not answer. */
+function unreachable(store: KeyValueStore): KeyValueStore {
+  const fail = () => Promise.reject(storeUnavailable("Redis did not answer"));
+  return { ...store, get: fail, getMany: fail, set: fail, setIfAbsent: fail };
+}
+
+/** Cookie chunks as a browser sends them: one `name=value` or `name.0`, `name.1`... for a long value. */
+function cookieHeader(value: string): string {
+  if (value.length <= 3933) return `${COOKIE}=${value}`;
+  const chunks = value.match(/.{1,3933}/g) ?? [];
+  return chunks.map((chunk, i) => `${COOKIE}.${i}=${chunk}`).join("; ");
+}
+
+interface Answer {
+  status: number;
+  /** The body as Next.js serialises it (JSON.stringify), so equal strings are equal bytes. */
+  json: string;
+  headers: Record<string, string>;
+  /** Set-Cookie lines for the session cookie only (next-auth's init also sets CSRF and callback-URL cookies). */
+  sessionCookies: string[];
+  logs: string[];
+  refreshGrants: number;
+}
+
+interface Scenario {
+  /** The Cookie header the browser sends. */
+  cookie: string;
+  /** What the store holds before the request. */
+  seed?: (store: KeyValueStore) => Promise<void>;
+  storeDown?: boolean;
+  /** The token endpoint's answer to a refresh_token grant, if the scenario refreshes. */
+  tokenEndpoint?: () => Response;
+}
+
+/** One GET /api/auth/session, answered by next-auth's own route or by the read path, in a world of its own. */
+async function answer(by: "next-auth" | "read path", scenario: Scenario): Promise<Answer> {
+  const store = createMemoryStore();
+  await scenario.seed?.(store);
+  services.__store = scenario.storeDown ? unreachable(store) : store;
+  let refreshGrants = 0;
+  server.use(
+    http.post(ENDPOINTS.token, () => {
+      refreshGrants += 1;
+      return scenario.tokenEndpoint ? scenario.tokenEndpoint() : HttpResponse.json({ error: "unexpected" }, { status: 500 });
+    }),
+  );
+
+  const cookies = Object.fromEntries(
+    scenario.cookie
+      .split("; ")
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+  );
+  const req = {
+    method: "GET",
+    url: "/api/auth/session",
+    query: { nextauth: ["session"] },
+    headers: { host: "localhost:3000", ...(scenario.cookie ? { cookie: scenario.cookie } : {}) },
+    cookies,
+  } as unknown as NextApiRequest;
+  const headers: Record<string, string | string[]> = {};
+  let body: unknown;
+  const res = {
+    statusCode: 200,
+    getHeader: (name: string) => headers[name.toLowerCase()],
+    setHeader(name: string, value: string | string[]) {
+      headers[name.toLowerCase()] = value;
+      return res;
+    },
+    status(code: number) {
+      res.statusCode = code;
+      return res;
+    },
+    send(value: unknown) {
+      body = value;
+    },
+  };
+
+  const logs = captureLogs();
+  try {
+    if (by === "next-auth") await NextAuth(req, res as unknown as NextApiResponse, buildAuthOptions({ req, res: res as never }));
+    else await sessionRoute(req, res as unknown as NextApiResponse);
+  } finally {
+    logs.restore();
+    await store.close();
+  }
+  const setCookie = [headers["set-cookie"] ?? []].flat();
+  const { "set-cookie": _setCookie, ...rest } = headers;
+  return {
+    status: res.statusCode,
+    json: JSON.stringify(body),
+    headers: rest as Record<string, string>,
+    sessionCookies: setCookie.filter((line) => line.startsWith(COOKIE)),
+    logs: logs.lines(),
+    refreshGrants,
+  };
+}
+
+/** Both answers for the same cookie and the same store contents. */
+async function bothAnswers(scenario: Scenario): Promise<{ library: Answer; readPath: Answer }> {
+  return { library: await answer("next-auth", scenario), readPath: await answer("read path", scenario) };
+}
+
+function expectSameAnswer({ library, readPath }: { library: Answer; readPath: Answer }): void {
+  expect(readPath.status).toBe(library.status);
+  expect(readPath.json).toBe(library.json);
+  expect(readPath.headers).toEqual(library.headers);
+  // The same lines; only the stack differs (the call goes through next-auth's route on one side).
+  const withoutStack = (lines: string[]) => lines.map((line) => line.replace(/ stack="[^"]*"/, ""));
+  expect(withoutStack(readPath.logs)).toEqual(withoutStack(library.logs));
+}
+
+/** The session cookie's value from Set-Cookie lines (chunks joined), and its Expires attribute. */
+function writtenCookie(lines: string[]): { value: string; expires: string | undefined; names: string[] } {
+  const written = lines.filter((line) => !line.includes("Max-Age=0"));
+  const value = written.map((line) => line.slice(line.indexOf("=") + 1, line.indexOf(";"))).join("");
+  return { value, expires: /Expires=([^;]+)/.exec(written[0] ?? "")?.[1], names: written.map((line) => line.split("=")[0]) };
+}
+
+/** Cookie contents without the claims every encode renews. */
+function contents(value: string): JWT {
+  const { iat: _iat, exp: _exp, jti: _jti, ...rest } = decodeSessionToken(value, SECRET);
+  return rest;
+}
+
+const validCookie = async (overrides: Partial<JWT> = {}, secret = SECRET, maxAge = SESSION_MAX_AGE_S) =>
+  cookieHeader(await encode({ token: sessionToken(overrides), secret, maxAge }));
+
+const refreshed = () =>
+  HttpResponse.json({ access_token: accessToken(["user", "admin"]), expires_in: 300, refresh_token: "rt-2", refresh_expires_in: 1800 });
+
+describe("GET /api/auth/session: the read path answers as next-auth's own route", () => {
+  it("answers a valid session with the same JSON, and sets no cookie", async () => {
+    const answers = await bothAnswers({ cookie: await validCookie(), seed: (store) => seedTokens(store) });
+    expectSameAnswer(answers);
+    expect(JSON.parse(answers.readPath.json)).toEqual({
+      expires: new Date((sessionToken().signedInAt! + SESSION_MAX_AGE_S) * 1000).toISOString(),
+      user: { name: "Alice", email: "alice@example.com", image: null, realmRoles: ["user"], clientRoles: ["viewer"] },
+    });
+    expect(answers.library.sessionCookies).toHaveLength(1);
+    expect(answers.readPath.sessionCookies).toEqual([]);
+    expect(answers.readPath.refreshGrants).toBe(0);
+  });
+
+  it("answers a visitor without a cookie with {} and sets no cookie", async () => {
+    const answers = await bothAnswers({ cookie: "" });
+    expectSameAnswer(answers);
+    expect(answers.readPath.json).toBe("{}");
+    expect(answers.readPath.sessionCookies).toEqual([]);
+  });
+
+  it("refreshes a session due for refresh once, and writes the same cookie contents, expiring at the session's end", async () => {
+    const answers = await bothAnswers({
+      cookie: await validCookie(),
+      seed: (store) => seedTokens(store, -1),
+      tokenEndpoint: refreshed,
+    });
+    expectSameAnswer(answers);
+    expect(JSON.parse(answers.readPath.json).user.realmRoles).toEqual(["admin", "user"]);
+    expect(answers.library.refreshGrants).toBe(1);
+    expect(answers.readPath.refreshGrants).toBe(1);
+
+    const library = writtenCookie(answers.library.sessionCookies);
+    const readPath = writtenCookie(answers.readPath.sessionCookies);
+    expect(contents(readPath.value)).toEqual(contents(library.value));
+    expect(contents(readPath.value)).toMatchObject({ refresh_token: "rt-2" });
+    expect(readPath.names).toEqual(library.names);
+    expect(readPath.expires).toBe(new Date((sessionToken().signedInAt! + SESSION_MAX_AGE_S) * 1000).toUTCString());
+    expect(answers.readPath.sessionCookies[0]).toMatch(/; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+  });
+
+  it("writes the newer refresh token another instance stored, without a refresh of its own", async () => {
+    const answers = await bothAnswers({
+      cookie: await validCookie(),
+      seed: async (store) => {
+        await seedTokens(store);
+        const state = JSON.parse((await store.get(storeKeys.tokens("session-1")))!);
+        await store.set(storeKeys.tokens("session-1"), JSON.stringify({ ...state, refreshToken: "rt-from-b" }), 60_000);
+      },
+    });
+    expectSameAnswer(answers);
+    expect(answers.readPath.refreshGrants).toBe(0);
+    expect(contents(writtenCookie(answers.readPath.sessionCookies).value)).toEqual(contents(writtenCookie(answers.library.sessionCookies).value));
+    expect(contents(writtenCookie(answers.readPath.sessionCookies).value)).toMatchObject({ refresh_token: "rt-from-b" });
+  });
+
+  it.each([
+    ["signed out (app session revoked)", (store: KeyValueStore) => store.set(storeKeys.revokedSession("session-1"), "signed-out", 60_000)],
+    ["ended by back-channel logout (Keycloak sid)", (store: KeyValueStore) => store.set(storeKeys.revokedSid("kc-sid-1"), String(Date.now()), 60_000)],
+    ["ended by a user-wide back-channel logout (sub)", (store: KeyValueStore) => store.set(storeKeys.revokedSub("user-1"), String(Date.now()), 60_000)],
+  ])("ends a session %s: {} and the cookie cleared, as next-auth clears it", async (_state, revoke) => {
+    const answers = await bothAnswers({
+      cookie: await validCookie(),
+      seed: async (store) => {
+        await seedTokens(store);
+        await revoke(store);
+      },
+    });
+    expectSameAnswer(answers);
+    expect(answers.readPath.json).toBe("{}");
+    expect(answers.readPath.sessionCookies).toEqual(answers.library.sessionCookies);
+    expect(answers.readPath.sessionCookies).toEqual([`${COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`]);
+  });
+
+  it.each([
+    ["expired itself", () => validCookie({}, SECRET, -60)],
+    ["outlived Keycloak's refresh window", () => validCookie({ refresh_expires_at: nowS() - 1 })],
+    ["outlived session.maxAge since sign-in", () => validCookie({ signedInAt: nowS() - SESSION_MAX_AGE_S - 1 })],
+    ["was tampered with", async () => (await validCookie()).replace(/\.(.)([^.]{20})/, (_m, c: string, rest: string) => `.${c === "A" ? "B" : "A"}${rest}`)],
+    ["was encrypted with a foreign secret", () => validCookie({}, "a-foreign-secret-that-is-long-enough-0123")],
+    ["is not a JWE at all", async () => `${COOKIE}=not-a-jwe`],
+  ])("treats a cookie that %s as a signed-out visitor, as next-auth does", async (_state, cookie) => {
+    const answers = await bothAnswers({ cookie: await cookie(), seed: (store) => seedTokens(store) });
+    expectSameAnswer(answers);
+    expect(answers.readPath.json).toBe("{}");
+    expect(answers.readPath.sessionCookies).toEqual(answers.library.sessionCookies);
+    expect(answers.readPath.refreshGrants).toBe(0);
+  });
+
+  it("ends the session on every instance when Keycloak refuses the refresh (invalid_grant)", async () => {
+    const answers = await bothAnswers({
+      cookie: await validCookie(),
+      seed: (store) => seedTokens(store, -1),
+      tokenEndpoint: () => HttpResponse.json({ error: "invalid_grant" }, { status: 400 }),
+    });
+    expectSameAnswer(answers);
+    expect(answers.readPath.json).toBe("{}");
+    expect(answers.readPath.sessionCookies).toEqual(answers.library.sessionCookies);
+  });
+
+  it("keeps the cookie and reports RefreshAccessTokenError when Keycloak cannot refresh now", async () => {
+    const answers = await bothAnswers({
+      cookie: await validCookie(),
+      seed: (store) => seedTokens(store, -1),
+      tokenEndpoint: () => HttpResponse.json({ error: "server_error" }, { status: 503 }),
+    });
+    expectSameAnswer(answers);
+    expect(JSON.parse(answers.readPath.json)).toEqual({ expires: expect.any(String), error: "RefreshAccessTokenError" });
+    expect(answers.readPath.sessionCookies).toEqual([]);
+  });
+
+  it("fails closed when the store is down (SessionUnavailable, no user) and keeps the cookie", async () => {
+    const answers = await bothAnswers({ cookie: await validCookie(), seed: (store) => seedTokens(store), storeDown: true });
+    expectSameAnswer(answers);
+    expect(JSON.parse(answers.readPath.json)).toEqual({ expires: expect.any(String), error: "SessionUnavailable" });
+    expect(answers.readPath.sessionCookies).toEqual([]);
+    expect(contents(writtenCookie(answers.library.sessionCookies).value)).toEqual(contents(decodeURIComponent((await validCookie()).split("=")[1])));
+  });
+
+  it("reads a chunked cookie (over 4 KB) and re-chunks it on refresh with next-auth's chunk names", async () => {
+    const bigIdToken = jwt({ sid: "kc-sid-1", padding: "x".repeat(4000) });
+    const cookie = await validCookie({ id_token: bigIdToken });
+    expect(cookie).toContain(`${COOKIE}.1=`);
+    const valid = await bothAnswers({ cookie, seed: (store) => seedTokens(store) });
+    expectSameAnswer(valid);
+    expect(valid.readPath.sessionCookies).toEqual([]);
+
+    const due = await bothAnswers({ cookie, seed: (store) => seedTokens(store, -1), tokenEndpoint: refreshed });
+    expectSameAnswer(due);
+    expect(writtenCookie(due.readPath.sessionCookies).names).toEqual([`${COOKIE}.0`, `${COOKIE}.1`]);
+    expect(writtenCookie(due.readPath.sessionCookies).names).toEqual(writtenCookie(due.library.sessionCookies).names);
+  });
+
+  it("never answers a token", async () => {
+    const { readPath } = await bothAnswers({ cookie: await validCookie(), seed: (store) => seedTokens(store) });
+    expect(readPath.json).not.toMatch(/eyJ|rt-1|token/);
+  });
+});
+
+describe("readSession (page guards, getServerSideProps)", () => {
+  it("reads the cookie from the raw header when the request carries no parsed cookies", async () => {
+    const store = createMemoryStore();
+    await seedTokens(store);
+    services.__store = store;
+    const cookie = await validCookie();
+    const setCookie: string[] = [];
+    const res = { getHeader: () => undefined, setHeader: (_name: string, value: string[]) => setCookie.push(...value) };
+    const session = await readSession({ headers: { cookie: `other=1; ${cookie}` } } as never, res as never);
+    expect(session?.user).toMatchObject({ email: "alice@example.com", realmRoles: ["user"] });
+    expect(setCookie).toEqual([]);
+    await store.close();
+  });
+});
+
+describe("refresh with short-lived access tokens (issue 9, item 3)", () => {
+  // Only Date is faked: msw, axios and the refresh wait keep their real timers.
+  beforeEach(() =>
+    jest.useFakeTimers({
+      doNotFake: ["hrtime", "nextTick", "performance", "queueMicrotask", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout"],
+    }),
+  );
+  afterEach(() => jest.useRealTimers());
+
+  it.each([2, 3, 8])("refreshes once per expiry with a %i s lifespan, not once per request (bursts of 20 and 200)", async (lifespanS) => {
+    const store = createMemoryStore();
+    await saveTokenState(
+      store,
+      "session-1",
+      { accessToken: accessToken(["user"]), expiresAt: nowS() + lifespanS, lifetimeS: lifespanS, refreshToken: "rt-1", refreshExpiresAt: nowS() + 1800, roles: { realm: ["user"], client: [] } },
+      600_000,
+    );
+    services.__store = store;
+    let grants = 0;
+    server.use(
+      http.post(ENDPOINTS.token, () => {
+        grants += 1;
+        return HttpResponse.json({ access_token: accessToken(["user"]), expires_in: lifespanS, refresh_token: "rt-1", refresh_expires_in: 1800 });
+      }),
+    );
+    let cookie = await validCookie({ expires_at: nowS() + lifespanS });
+    const res = () => ({ written: [] as string[], getHeader: () => undefined, setHeader(_n: string, v: string[]) { this.written.push(...v); } });
+
+    const start = Date.now();
+    const simulatedS = 4 * lifespanS;
+    let requests = 0;
+    let refreshedLastStep = false;
+    for (let step = 0; step * 250 <= simulatedS * 1000; step += 1) {
+      const grantsBefore = grants;
+      jest.setSystemTime(start + step * 250);
+      const size = step % 2 === 0 ? 20 : 200;
+      const cookies = Object.fromEntries(cookie.split("; ").map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+      const responses = Array.from({ length: size }, res);
+      const sessions = await Promise.all(responses.map((r) => readSession({ headers: {}, cookies } as never, r as never)));
+      requests += size;
+      expect(sessions.every((session) => session?.user)).toBe(true);
+      // The browser keeps the newest cookie it was sent.
+      const written = responses.find((r) => r.written.length)?.written;
+      if (written) cookie = written.map((line) => line.slice(0, line.indexOf(";"))).join("; ");
+      // One refresh per burst at most, and a token just refreshed is never already due 250 ms later.
+      const refreshedNow = grants - grantsBefore;
+      expect(refreshedNow).toBeLessThanOrEqual(1);
+      expect(refreshedLastStep && refreshedNow > 0).toBe(false);
+      refreshedLastStep = refreshedNow > 0;
+    }
+    // expires_at is whole seconds, so an expiry comes every (lifespan - 1 s) to lifespan; the margin (at most 25%) only
+    // moves each refresh earlier, it never adds one.
+    const expiries = simulatedS / lifespanS;
+    expect(grants).toBeGreaterThanOrEqual(Math.floor(expiries));
+    expect(grants).toBeLessThanOrEqual(Math.ceil(simulatedS / (lifespanS * 0.75 - 1)) + 1);
+    expect(grants).toBeLessThan(requests / 100);
+    await store.close();
+  });
+});
