@@ -61,7 +61,12 @@ export async function ensureKeycloakDistribution(version, { cacheDir = DEFAULT_C
     // A private output folder, then a rename: two runs fetching at once never see half a zip.
     const partial = mkdtempSync(path.join(ensureDir(zipDir), `.fetch-${version}-`));
     try {
-      await run("mvn", ["-q", "-B", MAVEN_PLUGIN, `-Dartifact=org.keycloak:keycloak-quarkus-dist:${version}:zip`, `-DoutputDirectory=${partial}`], `fetching Keycloak ${version} from Maven`);
+      const artifact = `org.keycloak:keycloak-quarkus-dist:${version}:zip`;
+      const missing = `Keycloak ${version} is not published as ${artifact}: check KEYCLOAK_VERSION or keycloak/version.json`;
+      await run("mvn", ["-q", "-B", "-Dstyle.color=never", MAVEN_PLUGIN, `-Dartifact=${artifact}`, `-DoutputDirectory=${partial}`], `fetching Keycloak ${version} from Maven`, {
+        "Could not find artifact": missing,
+        "was not found in": missing,
+      });
       renameSync(path.join(partial, path.basename(zip)), zip);
     } finally {
       rmSync(partial, { recursive: true, force: true });
@@ -304,15 +309,18 @@ function requireCommand(command, message) {
 }
 
 /**
- * Runs a short command to its end; throws with its output's tail when it fails.
+ * Runs a short command to its end; throws with its output's tail when it fails, or with one line for a known cause.
  * @param {string} command
  * @param {string[]} args
  * @param {string} what for the error message
+ * @param {Record<string, string>} [known] output substring → the message to throw instead
  */
-async function run(command, args, what) {
+async function run(command, args, what, known = {}) {
   const handle = startChild(command, command, args);
   const { code, signal } = /** @type {{ code: number | null, signal: string | null }} */ (await handle.exited);
-  if (code !== 0) throw new Error(`${what} failed (${code ?? signal}):\n${tail(handle.output())}`);
+  if (code === 0) return;
+  const cause = Object.entries(known).find(([needle]) => handle.output().includes(needle));
+  throw new Error(cause ? cause[1] : `${what} failed (${code ?? signal}):\n${tail(handle.output())}`);
 }
 
 /** @param {string} dir */
