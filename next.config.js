@@ -1,3 +1,16 @@
+/**
+ * Security headers on every response. HSTS is not here: it belongs to the TLS-terminating proxy in front of the app
+ * (a plain-http `next start` must not send it).
+ */
+const SECURITY_HEADERS = [
+  // No framing anywhere (clickjacking of the sign-out or admin pages); the CSP form is the modern one.
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -6,6 +19,9 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // `next build` type-checks the app only; tests and tooling are checked by `npm run typecheck`.
   typescript: { tsconfigPath: "tsconfig.build.json" },
+  async headers() {
+    return [{ source: "/:path*", headers: SECURITY_HEADERS }];
+  },
 };
 
 module.exports = nextConfig;

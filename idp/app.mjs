@@ -2,7 +2,7 @@ import { createAccounts } from "./accounts.mjs";
 import { createBackchannelSender } from "./backchannel.mjs";
 import { createControl } from "./control.mjs";
 import { createFaults, endpointOf } from "./faults.mjs";
-import { sendJson } from "./http.mjs";
+import { sendJson, setSecurityHeaders } from "./http.mjs";
 import { createInteractions } from "./interactions.mjs";
 import { createKeys } from "./keys.mjs";
 import { log } from "./log.mjs";
@@ -67,6 +67,7 @@ export function createIdp(config) {
   return {
     /** Node `http` request handler. */
     async handle(req, res) {
+      setSecurityHeaders(res);
       try {
         await route(req, res);
       } catch (err) {

@@ -28,7 +28,8 @@ export function idpControl(origin) {
   const call = async (method, path, body) => {
     const response = await fetch(`${origin}${path}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      // The control API refuses a POST or DELETE without it (a simple cross-site request could send one).
+      headers: method === "GET" ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) throw new HttpFlowError(`identity provider control ${method} ${path}`, response.status);

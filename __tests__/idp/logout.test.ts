@@ -20,6 +20,9 @@ beforeEach(() => {
   receiver.received.length = 0;
 });
 
+// The control API takes only JSON requests (idp/control.mjs).
+const JSON_TYPE = { "content-type": "application/json" };
+
 const logoutUrl = () => `${idp.issuer}/protocol/openid-connect/logout`;
 
 function hintedLogout(idToken: string, extra: Record<string, string> = {}) {
@@ -191,7 +194,7 @@ describe("control API", () => {
   it("logs a user out of every session like Keycloak's admin action, with back-channel logout", async () => {
     const first = await login({ issuer: idp.issuer, username: "admin", password: "admin-password" });
     const second = await login({ issuer: idp.issuer, username: "admin", password: "admin-password" });
-    const response = await fetch(`${idp.origin}/_idp/users/admin/logout`, { method: "POST" });
+    const response = await fetch(`${idp.origin}/_idp/users/admin/logout`, { method: "POST", headers: JSON_TYPE });
     expect(await response.json()).toEqual({ ended: 2 });
     const sids = await liveSids();
     expect(sids).not.toContain(first.tokens.session_state);
@@ -201,7 +204,7 @@ describe("control API", () => {
   });
 
   it("counts grants and logouts in /_idp/stats", async () => {
-    await fetch(`${idp.origin}/_idp/stats/reset`, { method: "POST" });
+    await fetch(`${idp.origin}/_idp/stats/reset`, { method: "POST", headers: JSON_TYPE });
     const { tokens } = await login({ issuer: idp.issuer });
     await refresh(tokens.refresh_token);
     await hintedLogout("garbage");
@@ -229,12 +232,12 @@ describe("control API", () => {
     expect((await hintedLogout(tokens.id_token)).status).toBe(503);
     expect(await liveSids()).toContain(tokens.session_state);
 
-    await fetch(`${idp.origin}/_idp/faults`, { method: "DELETE" });
+    await fetch(`${idp.origin}/_idp/faults`, { method: "DELETE", headers: JSON_TYPE });
     expect((await hintedLogout(tokens.id_token)).status).toBe(200);
   });
 
   it("rejects an unknown fault with 400", async () => {
-    const response = await fetch(`${idp.origin}/_idp/faults`, { method: "POST", body: JSON.stringify({ endpoint: "logout", mode: "explode" }) });
+    const response = await fetch(`${idp.origin}/_idp/faults`, { method: "POST", headers: JSON_TYPE, body: JSON.stringify({ endpoint: "logout", mode: "explode" }) });
     expect(response.status).toBe(400);
   });
 });
