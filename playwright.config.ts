@@ -6,6 +6,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: "./e2e",
+  // The Keycloak tier has its own stack and config (playwright.keycloak.config.ts).
+  testIgnore: "**/e2e/keycloak/**",
   globalSetup: "./e2e/globalSetup.ts",
   fullyParallel: false,
   // The specs share one identity provider whose faults are global: one worker keeps them independent.
