@@ -9,6 +9,9 @@ export default defineConfig({
   // The Keycloak tier has its own stack and config (playwright.keycloak.config.ts).
   testIgnore: "**/e2e/keycloak/**",
   globalSetup: "./e2e/globalSetup.ts",
+  // The toolkit (testing/*.mjs) is native ES modules: Node loads it as it is. Playwright's own transform would
+  // turn it into CommonJS inside an .mjs file ("exports is not defined in ES module scope").
+  build: { external: ["**/*.mjs"] },
   fullyParallel: false,
   // The specs share one identity provider whose faults are global: one worker keeps them independent.
   workers: 1,

@@ -1,13 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from "@playwright/test";
 import { SignJWT, UnsecuredJWT, exportSPKI, generateKeyPair, importJWK, type CryptoKey as JoseKey, type JWK, type JWTPayload } from "jose";
-import { encode } from "next-auth/jwt";
-import { idp, signIn, submitLoginForm } from "./helpers";
-import { cookieValue, csrfTokenOf, inPool, sessionOverHttp, signInOverHttp, signOutOverHttp } from "./httpSession";
-import { STACK, USERS } from "./stack";
-import { CookieJar } from "../testing/oidcClient";
+import { decode, encode } from "next-auth/jwt";
+import { CookieJar } from "../testing/cookieJar.mjs";
+import { csrfToken, getSession, postSignOut, signIn as signInOverHttp } from "../testing/nextAuthClient.mjs";
+import { USERS } from "../testing/users.mjs";
+import { idp, inPool, signIn, submitLoginForm } from "./helpers";
+import { STACK } from "./stack";
 
 const BACKCHANNEL = "/api/auth/backchannel-logout";
 const EVENT = "http://schemas.openid.net/event/backchannel-logout";
@@ -19,12 +20,15 @@ test.afterEach(async () => {
 
 /** The IdP's newest live session of a user: the sid and sub a forged logout token would name. */
 async function newestIdpSession(username: string): Promise<{ sid: string; sub: string }> {
-  const context = await playwrightRequest.newContext({ baseURL: STACK.idpOrigin });
-  const sessions = (await (await context.get("/_idp/sessions")).json()) as { sid: string; sub: string; username: string; createdAt: number }[];
-  await context.dispose();
-  const mine = sessions.filter((s) => s.username === username).sort((a, b) => b.createdAt - a.createdAt);
-  if (!mine.length) throw new Error(`no IdP session for ${username}`);
-  return mine[0];
+  const [newest] = await idp.sessionsOf(username);
+  if (!newest) throw new Error(`no IdP session for ${username}`);
+  return newest;
+}
+
+/** The Keycloak session id the browser's app session belongs to, read from its cookie (the stack's secret). */
+async function sidOfBrowserSession(page: Page): Promise<unknown> {
+  const cookie = (await page.context().cookies()).find((c) => c.name === "next-auth.session-token");
+  return cookie && (await decode({ token: cookie.value, secret: STACK.nextAuthSecret }))?.sid;
 }
 
 /** Logout-token claims exactly as the realm would send them, for the given session. */
@@ -68,22 +72,25 @@ async function forgedTokens(target: { sid: string; sub: string }): Promise<Recor
   };
 }
 
-async function expectRefused(api: APIRequestContext, label: string, init: Parameters<APIRequestContext["post"]>[1]) {
+async function expectRefused(api: APIRequestContext, label: string, init: Parameters<APIRequestContext["post"]>[1], status = 400) {
   const started = Date.now();
   const response = await api.post(BACKCHANNEL, init);
   const ms = Date.now() - started;
-  expect.soft(response.status(), label).toBe(400);
+  expect.soft(response.status(), label).toBe(status);
   expect.soft(response.headers()["cache-control"], label).toBe("no-store");
   expect.soft(ms, `${label}: answered in ${ms} ms`).toBeLessThan(1000);
 }
 
 test.describe("back-channel logout endpoint", () => {
-  test("refuses garbage, forged tokens and malformed requests with a quick 400, and the signed-in user stays signed in", async ({
+  test("refuses garbage, forged tokens and malformed requests with a quick 400 (413 when too large), and the signed-in user stays signed in", async ({
     page,
     request,
   }) => {
+    // An older session of the same user first: the forgeries must name the browser's, the newest.
+    await signInOverHttp({ appUrl: STACK.appA, user: USERS.alice });
     await signIn(page, USERS.alice);
     const target = await newestIdpSession("alice");
+    expect(target.sid, "the newest IdP session is the browser's").toBe(await sidOfBrowserSession(page));
 
     await test.step("forged and garbage tokens", async () => {
       for (const [label, token] of Object.entries(await forgedTokens(target))) {
@@ -102,7 +109,7 @@ test.describe("back-channel logout endpoint", () => {
       await expectRefused(request, "a 1 MB form body", {
         headers: { "content-type": "application/x-www-form-urlencoded" },
         data: `logout_token=${"a".repeat(1024 * 1024)}`,
-      });
+      }, 413);
     });
 
     await test.step("the user is still signed in, in the app and at the IdP", async () => {
@@ -125,7 +132,7 @@ test.describe("back-channel logout endpoint", () => {
 
 test.describe("session cookie", () => {
   test("tampered, truncated, garbage and foreign cookies never cause a 500: the visitor is signed out", async ({ browser }) => {
-    const real = cookieValue((await signInOverHttp(USERS.alice)).jar, "next-auth.session-token")!;
+    const real = (await signInOverHttp({ appUrl: STACK.appA, user: USERS.alice })).jar.get("next-auth.session-token", STACK.appA)!;
     const middle = Math.floor(real.length / 2);
     const flipped = real[middle] === "A" ? "B" : "A";
     const foreign = await encode({
@@ -184,10 +191,10 @@ test.describe("callbackUrl", () => {
   });
 
   test("next-auth's sign-in and sign-out POSTs with a foreign callbackUrl redirect to the app's origin", async () => {
-    const session = await signInOverHttp(USERS.alice, { callbackUrl: EVIL });
+    const session = await signInOverHttp({ appUrl: STACK.appA, user: USERS.alice, callbackUrl: EVIL });
     expect(new URL(session.landedAt, STACK.appA).origin).toBe(STACK.appA);
 
-    const signOut = await signOutOverHttp(session, { callbackUrl: EVIL });
+    const signOut = await postSignOut(session, { callbackUrl: EVIL });
     expect(signOut.status).toBe(200);
     expect(new URL(signOut.url!).origin).toBe(STACK.appA);
   });
@@ -196,8 +203,8 @@ test.describe("callbackUrl", () => {
 test.describe("CSRF", () => {
   test("a sign-out POST without a valid CSRF token ends nothing, in the app or at the IdP", async ({ page }) => {
     await signIn(page, USERS.alice);
-    const idpSessions = await idp.sessionsOf("alice");
-    const attackerToken = await csrfTokenOf(new CookieJar());
+    const idpSessions = await idp.countSessions("alice");
+    const attackerToken = await csrfToken(new CookieJar(), STACK.appA);
 
     for (const [label, csrfToken] of [
       ["no token", undefined],
@@ -217,7 +224,7 @@ test.describe("CSRF", () => {
     await page.reload();
     await expect(page.getByText(USERS.alice.email)).toBeVisible();
     expect((await (await page.request.get("/api/auth/session")).json()).user?.email).toBe(USERS.alice.email);
-    expect(await idp.sessionsOf("alice")).toBe(idpSessions);
+    expect(await idp.countSessions("alice")).toBe(idpSessions);
   });
 });
 
@@ -238,14 +245,14 @@ test.describe("load", () => {
     const port = Number(new URL(STACK.appA).port);
     const rssBefore = rssMbOfListener(port);
 
-    const sessions = await test.step("sign in 200 sessions over HTTP", () => inPool(200, 8, () => signInOverHttp(USERS.alice)));
-    const idpSessions = await idp.sessionsOf("alice");
+    const sessions = await test.step("sign in 200 sessions over HTTP", () => inPool(200, 8, () => signInOverHttp({ appUrl: STACK.appA, user: USERS.alice })));
+    const idpSessions = await idp.countSessions("alice");
 
     const results = await test.step("sign all out at once while the IdP's logout never answers", async () => {
       // A hang, not a delay: without the app's bound these requests would never finish.
       await idp.setFault("logout", "hang");
       const started = Date.now();
-      const all = await Promise.all(sessions.map((session) => signOutOverHttp(session)));
+      const all = await Promise.all(sessions.map((session) => postSignOut(session)));
       test.info().annotations.push({ type: "sign-outs", description: `200 in ${Date.now() - started} ms, slowest ${Math.max(...all.map((r) => r.ms))} ms` });
       return all;
     });
@@ -256,14 +263,14 @@ test.describe("load", () => {
     expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(STACK.logoutTimeoutMs + 2500);
 
     await test.step("the app sessions are over and the app is healthy", async () => {
-      for (const session of sessions.slice(0, 5)) expect(await sessionOverHttp(session)).toEqual({});
+      for (const session of sessions.slice(0, 5)) expect(await getSession(session)).toEqual({});
       expect((await request.get("/api/health")).status()).toBe(200);
       test.info().annotations.push({ type: "app A RSS (MB)", description: `${rssBefore ?? "?"} before, ${rssMbOfListener(port) ?? "?"} after` });
     });
 
     await test.step("once the IdP answers again, the background retry ends the 200 IdP sessions", async () => {
       await idp.clearFaults();
-      await expect.poll(() => idp.sessionsOf("alice"), { timeout: 20_000, intervals: [500] }).toBeLessThanOrEqual(idpSessions - 200);
+      await expect.poll(() => idp.countSessions("alice"), { timeout: 20_000, intervals: [500] }).toBeLessThanOrEqual(idpSessions - 200);
     });
 
     await test.step("a normal sign-in works afterwards", async () => {

@@ -1,9 +1,10 @@
 import { expect, request, test, type Page } from "@playwright/test";
 import { decode } from "next-auth/jwt";
 import { sessionErrorMessage } from "../components/sessionErrorMessage";
-import { tokenRequest } from "../testing/oidcClient";
-import { idp, signIn, submitLoginForm } from "./helpers";
-import { STACK, USERS } from "./stack";
+import { tokenRequest } from "../testing/oidcClient.mjs";
+import { USERS } from "../testing/users.mjs";
+import { idp, signIn, submitLoginForm, waitUntilRefreshDue } from "./helpers";
+import { STACK } from "./stack";
 
 // Provider faults (idp/README.md, control API) in each phase, and what the user sees. docs/FAULTS.md
 // lists the cells. Faults are global to the IdP: cleared after every test.
@@ -31,20 +32,11 @@ const REFRESH_BOUND_MS = STACK.refreshWaitMs + 3000;
 const CODE_EXCHANGE_BOUND_MS = 3500 + 3000;
 
 async function setFault(endpoint: "logout" | "token" | "auth" | "discovery", fault: Fault) {
-  const context = await request.newContext({ baseURL: STACK.idpOrigin });
-  const response = await context.post("/_idp/faults", { data: { endpoint, mode: fault.mode, ms: fault.ms } });
-  expect(response.ok()).toBe(true);
-  await context.dispose();
+  await idp.setFault(endpoint, fault.mode, fault.ms);
 }
 
 async function expectAppHealthy(page: Page) {
   expect((await page.request.get("/api/health")).status()).toBe(200);
-}
-
-/** Waits, without touching the session, until its access token is due for refresh (TTL minus 10 s skew). */
-async function waitUntilRefreshDue(signedInAtMs: number) {
-  const dueAt = signedInAtMs + (STACK.accessTokenTtlS - 10) * 1000 + 500;
-  await expect.poll(() => Date.now() >= dueAt, { timeout: STACK.accessTokenTtlS * 1000, intervals: [250] }).toBe(true);
 }
 
 test.afterEach(async () => {

@@ -1,17 +1,19 @@
-import { expect, request, type Page } from "@playwright/test";
-import { STACK, USERS } from "./stack";
-
-type User = (typeof USERS)[keyof typeof USERS];
+import { expect, type Page } from "@playwright/test";
+import { refreshMarginS } from "../lib/session/tokenState";
+import { appEnv } from "../testing/appServer.mjs";
+import { idpControl } from "../testing/idpControl.mjs";
+import type { TestUser } from "../testing/users.mjs";
+import { STACK } from "./stack";
 
 /** Fills Keycloak's login form (field ids username/password, submit kc-login). */
-export async function submitLoginForm(page: Page, user: User): Promise<void> {
+export async function submitLoginForm(page: Page, user: TestUser): Promise<void> {
   await page.locator("#username").fill(user.username);
   await page.locator("#password").fill(user.password);
   await page.locator("#kc-login").click();
 }
 
 /** From the home page: "Sign in", the Keycloak login form, and back home signed in. */
-export async function signIn(page: Page, user: User): Promise<void> {
+export async function signIn(page: Page, user: TestUser): Promise<void> {
   await page.goto("/");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.locator("#username")).toBeVisible();
@@ -19,36 +21,38 @@ export async function signIn(page: Page, user: User): Promise<void> {
   await expect(page.getByText(user.email)).toBeVisible();
 }
 
-/** The identity provider's dev control API (test setup only; the app is driven through the browser). */
-export const idp = {
-  async setFault(endpoint: "logout" | "token" | "auth", mode: "hang" | "status503" | "reset" | "slow", ms?: number) {
-    const context = await request.newContext({ baseURL: STACK.idpOrigin });
-    const response = await context.post("/_idp/faults", { data: { endpoint, mode, ms } });
-    expect(response.ok()).toBe(true);
-    await context.dispose();
-  },
-  async clearFaults() {
-    const context = await request.newContext({ baseURL: STACK.idpOrigin });
-    await context.delete("/_idp/faults");
-    await context.dispose();
-  },
-  async stats(): Promise<{ refreshGrants: number; codeGrants: number; logouts: { hinted: number } }> {
-    const context = await request.newContext({ baseURL: STACK.idpOrigin });
-    const body = await (await context.get("/_idp/stats")).json();
-    await context.dispose();
-    return body;
-  },
-  async sessionsOf(username: string): Promise<number> {
-    const context = await request.newContext({ baseURL: STACK.idpOrigin });
-    const sessions = (await (await context.get("/_idp/sessions")).json()) as { username: string }[];
-    await context.dispose();
-    return sessions.filter((s) => s.username === username).length;
-  },
-  /** Keycloak's admin "logout user": ends the user's sessions and sends back-channel logout. */
-  async logoutUser(username: string) {
-    const context = await request.newContext({ baseURL: STACK.idpOrigin });
-    const response = await context.post(`/_idp/users/${username}/logout`);
-    expect(response.ok()).toBe(true);
-    await context.dispose();
-  },
-};
+/** The stack's identity provider's control API (test setup only; the app is driven through the browser). */
+export const idp = idpControl(STACK.idpOrigin);
+
+/** Waits, without touching the session, until an access token issued at `issuedAtMs` is due for refresh. */
+export async function waitUntilRefreshDue(issuedAtMs: number): Promise<void> {
+  const dueAt = issuedAtMs + (STACK.accessTokenTtlS - refreshMarginS(STACK.accessTokenTtlS)) * 1000 + 500;
+  await expect.poll(() => Date.now() >= dueAt, { timeout: STACK.accessTokenTtlS * 1000, intervals: [250] }).toBe(true);
+}
+
+/** Runs `task` for 0..count-1 with at most `concurrency` at a time; results in order. */
+export async function inPool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await task(i);
+      }
+    }),
+  );
+  return results;
+}
+
+/** The environment of every e2e app instance: all sit behind one public URL, instance A's. */
+export function stackAppEnv(redisUrl?: string): Record<string, string> {
+  return appEnv({
+    publicUrl: STACK.appA,
+    issuer: STACK.issuer,
+    secret: STACK.nextAuthSecret,
+    logoutTimeoutMs: STACK.logoutTimeoutMs,
+    refreshWaitMs: STACK.refreshWaitMs,
+    redisUrl,
+  });
+}

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
+import { USERS } from "../testing/users.mjs";
 import { idp, signIn, submitLoginForm } from "./helpers";
-import { STACK, USERS } from "./stack";
+import { STACK } from "./stack";
 
 test("a protected page sends a visitor to sign in and brings them back", async ({ page }) => {
   await page.goto("/profile");

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { idp, signIn } from "./helpers";
-import { STACK, USERS } from "./stack";
+import { USERS } from "../testing/users.mjs";
+import { idp, signIn, waitUntilRefreshDue } from "./helpers";
+import { STACK } from "./stack";
 
 // Instances A and B are two processes behind one public URL, sharing Redis. Cookies on localhost are
 // shared across ports, so the browser's session reaches both.
@@ -18,9 +19,7 @@ test("a back-channel logout received by instance A ends the session on instance 
 
 test("a burst of 20 requests split over both instances after expiry performs one refresh", async ({ page }) => {
   await signIn(page, USERS.alice);
-  // Wait, without touching the session, until the access token is due for refresh (TTL minus the skew).
-  const expiresAt = Date.now() + (STACK.accessTokenTtlS - 10) * 1000 + 500;
-  await expect.poll(() => Date.now() >= expiresAt, { timeout: STACK.accessTokenTtlS * 1000, intervals: [250] }).toBe(true);
+  await waitUntilRefreshDue(Date.now());
 
   const before = (await idp.stats()).refreshGrants;
   const responses = await Promise.all(

@@ -1,21 +1,21 @@
 import { expect, test } from "@playwright/test";
-import { startRedisServer, type RedisServer } from "../testing/redisServer";
+import { startApp, type AppServer } from "../testing/appServer.mjs";
+import { startRedis, type RedisServer } from "../testing/redis.mjs";
 import { sessionErrorMessage } from "../components/sessionErrorMessage";
-import { appEnv, startApp, type AppProcess } from "./appProcess";
-import { signIn } from "./helpers";
-import { STACK, USERS } from "./stack";
+import { USERS } from "../testing/users.mjs";
+import { signIn, stackAppEnv } from "./helpers";
+import { STACK } from "./stack";
 
 // Instance D has a Redis of its own, which this spec stops and starts again.
 
 let redis: RedisServer;
-let appD: AppProcess;
+let appD: AppServer;
 test.beforeAll(async () => {
-  redis = await startRedisServer();
-  appD = startApp(STACK.appD, appEnv({ REDIS_URL: redis.url }));
-  await appD.ready();
+  redis = await startRedis();
+  appD = await startApp({ url: STACK.appD, env: stackAppEnv(redis.url) });
 });
 test.afterAll(async () => {
-  if (process.env.E2E_SHOW_LOGS) console.log(appD?.log());
+  if (process.env.E2E_SHOW_LOGS) console.log(appD?.output());
   await appD?.stop();
   await redis?.stop();
 });
@@ -34,11 +34,11 @@ test("when Redis is unreachable, sessions fail closed without losing the cookie,
     expect(profile?.status()).toBe(200);
     await expect(page).toHaveURL(/\/auth\/signin\?.*error=SessionUnavailable/);
     expect((await context.cookies()).some((c) => c.name === "next-auth.session-token")).toBe(true);
-    expect(appD.log()).toMatch(/STORE_REDIS_UNAVAILABLE .*behaviour=fail-closed/);
+    expect(appD.output()).toMatch(/STORE_REDIS_UNAVAILABLE .*behaviour=fail-closed/);
   });
 
   await test.step("Redis is back (empty): the same cookie signs the user in again, with no new login", async () => {
-    redis = await startRedisServer(redis.port);
+    redis = await startRedis({ port: redis.port });
     await expect
       .poll(async () => (await (await page.request.get(`${STACK.appD}/api/auth/session`)).json()).user?.email, { timeout: 10_000 })
       .toBe(USERS.alice.email);

@@ -1,15 +1,15 @@
 import { expect, test } from "@playwright/test";
-import { appEnv, startApp, type AppProcess } from "./appProcess";
-import { idp, signIn } from "./helpers";
-import { STACK, USERS } from "./stack";
+import { startApp, type AppServer } from "../testing/appServer.mjs";
+import { USERS } from "../testing/users.mjs";
+import { idp, signIn, stackAppEnv } from "./helpers";
+import { STACK } from "./stack";
 
 // Instance C uses the in-memory store: it knows nothing of sessions started elsewhere, exactly like an
 // instance that has just restarted. The cookie alone must be enough to carry on.
 
-let appC: AppProcess;
+let appC: AppServer;
 test.beforeAll(async () => {
-  appC = startApp(STACK.appC, appEnv());
-  await appC.ready();
+  appC = await startApp({ url: STACK.appC, env: stackAppEnv() });
 });
 test.afterAll(async () => {
   await appC?.stop();
@@ -29,8 +29,7 @@ test("a restarted instance with an empty store keeps the user signed in, re-obta
 
   await test.step("after a real restart of that instance, still signed in", async () => {
     await appC.stop();
-    appC = startApp(STACK.appC, appEnv());
-    await appC.ready();
+    appC = await startApp({ url: STACK.appC, env: stackAppEnv() });
     await page.goto(`${STACK.appC}/profile`);
     await expect(page.getByText(USERS.alice.email)).toBeVisible();
   });

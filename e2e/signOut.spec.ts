@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
+import { USERS } from "../testing/users.mjs";
 import { idp, signIn, submitLoginForm } from "./helpers";
-import { STACK, USERS } from "./stack";
+import { STACK } from "./stack";
 
 test.afterEach(async () => {
   await idp.clearFaults();
@@ -11,7 +12,7 @@ test("sign-out ends the Keycloak session: the next sign-in asks for the password
   await test.step("sign in and see the user", async () => {
     await signIn(page, USERS.alice);
     await expect(page.getByText(USERS.alice.name)).toBeVisible();
-    liveSessions = await idp.sessionsOf("alice");
+    liveSessions = await idp.countSessions("alice");
     expect(liveSessions).toBeGreaterThan(0);
   });
 
@@ -25,7 +26,7 @@ test("sign-out ends the Keycloak session: the next sign-in asks for the password
   await test.step("sign out", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page.getByText("You are signed out.")).toBeVisible();
-    expect(await idp.sessionsOf("alice")).toBe(liveSessions - 1);
+    expect(await idp.countSessions("alice")).toBe(liveSessions - 1);
   });
 
   await test.step("Sign in shows the login form again", async () => {
@@ -55,7 +56,7 @@ test("sign-out completes within the bound when Keycloak's logout hangs, and the 
   expect(Date.now() - started).toBeLessThan(STACK.logoutTimeoutMs + 3000);
 
   await idp.clearFaults();
-  expect(await idp.sessionsOf("alice")).toBeGreaterThan(0);
+  expect(await idp.countSessions("alice")).toBeGreaterThan(0);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.locator("#username")).toBeVisible();
   await submitLoginForm(page, USERS.alice);

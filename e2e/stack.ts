@@ -1,3 +1,5 @@
+// Plain TypeScript on purpose: playwright.config.ts imports it before the toolkit (testing/*.mjs) can load.
+
 /** Where the end-to-end stack listens; fixed so specs and the global setup agree. */
 export const STACK = {
   idpPort: 8180,
@@ -11,6 +13,8 @@ export const STACK = {
   appC: "http://localhost:3103",
   /** Instance D, started by the Redis-outage spec with a Redis of its own. */
   appD: "http://localhost:3104",
+  /** Instance E, started and stopped by the durable-logout spec, sharing Redis with A and B. */
+  appE: "http://localhost:3106",
   /** `npm run dev` in the dev-server spec, with its own built-in provider. */
   devApp: "http://localhost:3105",
   devIdpPort: 8181,
@@ -22,9 +26,4 @@ export const STACK = {
   refreshWaitMs: 1500,
   /** Access tokens live this long, so refreshes happen within a test. */
   accessTokenTtlS: 15,
-} as const;
-
-export const USERS = {
-  alice: { username: "alice", password: "alice-password", name: "Alice Example", email: "alice@example.com" },
-  admin: { username: "admin", password: "admin-password", name: "Ada Admin", email: "admin@example.com" },
 } as const;
