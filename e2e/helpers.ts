@@ -1,8 +1,8 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import { refreshMarginS } from "../lib/session/tokenState";
 import { appEnv } from "../testing/appServer.mjs";
 import { idpControl } from "../testing/idpControl.mjs";
-import type { TestUser } from "../testing/users.mjs";
+import { USERS, type TestUser } from "../testing/users.mjs";
 import { STACK } from "./stack";
 
 /** Fills Keycloak's login form (field ids username/password, submit kc-login). */
@@ -19,6 +19,20 @@ export async function signIn(page: Page, user: TestUser): Promise<void> {
   await expect(page.locator("#username")).toBeVisible();
   await submitLoginForm(page, user);
   await expect(page.getByText(user.email)).toBeVisible();
+}
+
+/** /admin needs the realm role `admin`: alice gets the 403 page, admin the page. */
+export async function expectAdminGate(browser: Browser): Promise<void> {
+  for (const [user, status, heading] of [
+    [USERS.alice, 403, "403 Forbidden"],
+    [USERS.admin, 200, "Admin"],
+  ] as const) {
+    const page = await browser.newPage();
+    await signIn(page, user);
+    expect((await page.goto("/admin"))?.status(), user.username).toBe(status);
+    await expect(page.getByRole("heading", { name: heading })).toBeVisible();
+    await page.close();
+  }
 }
 
 /** The stack's identity provider's control API (test setup only; the app is driven through the browser). */

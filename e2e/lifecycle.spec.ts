@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { USERS } from "../testing/users.mjs";
-import { idp, signIn, submitLoginForm } from "./helpers";
+import { expectAdminGate, idp, signIn, submitLoginForm } from "./helpers";
 import { STACK } from "./stack";
 
 test("a protected page sends a visitor to sign in and brings them back", async ({ page }) => {
@@ -15,19 +15,7 @@ test("a protected page sends a visitor to sign in and brings them back", async (
 });
 
 test("roles gate /admin: 403 page for a user without the admin role, the page for an admin", async ({ browser }) => {
-  const alice = await browser.newPage();
-  await signIn(alice, USERS.alice);
-  const forbidden = await alice.goto("/admin");
-  expect(forbidden?.status()).toBe(403);
-  await expect(alice.getByRole("heading", { name: "403 Forbidden" })).toBeVisible();
-  await alice.close();
-
-  const admin = await browser.newPage();
-  await signIn(admin, USERS.admin);
-  const allowed = await admin.goto("/admin");
-  expect(allowed?.status()).toBe(200);
-  await expect(admin.getByRole("heading", { name: "Admin" })).toBeVisible();
-  await admin.close();
+  await expectAdminGate(browser);
 });
 
 test("the session survives access-token expiry: the server refreshes it and calls Keycloak with it", async ({ page }) => {

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { USERS } from "../../testing/users.mjs";
-import { signIn } from "../helpers";
+import { expectAdminGate } from "../helpers";
 import { KC_STACK } from "./stack";
 import { admin } from "./tier";
 
@@ -41,17 +41,5 @@ test("sign-in on Keycloak's own login page: the user and roles are shown, no tok
 });
 
 test("roles gate /admin: an admin sees it, a user without the role gets the 403 page", async ({ browser }) => {
-  const alice = await browser.newPage();
-  await signIn(alice, USERS.alice);
-  const forbidden = await alice.goto("/admin");
-  expect(forbidden?.status()).toBe(403);
-  await expect(alice.getByRole("heading", { name: "403 Forbidden" })).toBeVisible();
-  await alice.close();
-
-  const adminPage = await browser.newPage();
-  await signIn(adminPage, USERS.admin);
-  const allowed = await adminPage.goto("/admin");
-  expect(allowed?.status()).toBe(200);
-  await expect(adminPage.getByRole("heading", { name: "Admin" })).toBeVisible();
-  await adminPage.close();
+  await expectAdminGate(browser);
 });
