@@ -29,10 +29,19 @@ export function profileClaims(user) {
   };
 }
 
-/** Role claims of a Keycloak access token: realm roles, and client roles only when the user has some. */
+/**
+ * Role claims of a Keycloak access token: realm roles, and per client only the clients the user has roles of (this
+ * app's, and `account`'s for the Account REST API). Keycloak's audience mapper adds `aud: "account"` exactly when the
+ * user holds `account` roles: without them the token has no audience.
+ */
 export function roleClaims(user, clientId) {
+  const resourceAccess = {
+    ...(user.clientRoles.length ? { [clientId]: { roles: [...user.clientRoles] } } : {}),
+    ...(user.accountRoles?.length ? { account: { roles: [...user.accountRoles] } } : {}),
+  };
   return {
+    ...(user.accountRoles?.length ? { aud: "account" } : {}),
     realm_access: { roles: [...user.realmRoles] },
-    ...(user.clientRoles.length ? { resource_access: { [clientId]: { roles: [...user.clientRoles] } } } : {}),
+    ...(Object.keys(resourceAccess).length ? { resource_access: resourceAccess } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { createAccountApi } from "./account.mjs";
 import { createAccounts } from "./accounts.mjs";
 import { createBackchannelSender } from "./backchannel.mjs";
 import { createControl } from "./control.mjs";
@@ -31,6 +32,8 @@ export function createIdp(config) {
   // oidc-provider still ends sessions itself when a different user signs in over a live session; route its
   // notification through our sender (Keycloak's token shape and timeout; its own fetch refuses loopback).
   provider.Client.prototype.backchannelLogout = (sub, sid) => sendBackchannelLogout({ sub, sid });
+  // oidc-provider answers its own failures with a bare server_error: the log says what broke.
+  provider.on("server_error", (_ctx, err) => log(`error: oidc-provider: ${err?.message ?? err}`));
   provider.use(tokenEndpointMiddleware({
     paths: ROUTES, codec, store, sessions, stats, revokeRefreshToken: config.revokeRefreshToken,
   }));
@@ -41,6 +44,7 @@ export function createIdp(config) {
   const userinfo = createUserinfo({ verifier, store, accounts });
   const interactions = createInteractions({ provider, accounts, realmName: config.realmName });
   const control = createControl({ sessions, faults, stats });
+  const accountApi = createAccountApi({ verifier, store, sessions, clientId: config.client.clientId, clientName: config.client.name });
 
   async function route(req, res) {
     const url = new URL(req.url, config.issuer);
@@ -54,6 +58,7 @@ export function createIdp(config) {
     if (await faults.apply(endpointOf(realmPath), req, res)) return undefined;
     if (realmPath === ROUTES.end_session) return logout(req, res, url);
     if (realmPath === ROUTES.userinfo) return userinfo(req, res);
+    if (accountApi.handles(realmPath)) return accountApi.handle(req, res, realmPath, url);
     if (realmPath.startsWith("/login-actions/")) return interactions(req, res, url.pathname);
     if (realmPath === "/") {
       return sendJson(res, 200, { realm: config.realmName, "token-service": `${config.issuer}/protocol/openid-connect` });

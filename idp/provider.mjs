@@ -87,12 +87,15 @@ export function createProvider({ config, keys, store, accounts }) {
           const { exp, iat, jti, iss, sub, client_id: azp } = jwt.payload;
           jwt.header = { typ: "JWT" };
           jwt.payload = {
-            exp, iat, jti, iss, aud: "account", sub, typ: "Bearer", azp, sid: token.sid, acr: "1",
+            exp, iat, jti, iss, sub, typ: "Bearer", azp, sid: token.sid, acr: "1",
             "allowed-origins": client.redirectUris.map((u) => new URL(u).origin).filter((o, i, a) => a.indexOf(o) === i),
             ...(user ? roleClaims(user, client.clientId) : {}),
             scope: GRANTED_SCOPES,
             ...(user ? profileClaims(user) : {}),
           };
+          // Keycloak issues no audience to a user without `account` roles, but oidc-provider refuses a JWT access
+          // token without `aud`: a non-enumerable one passes its check and is left out when the token is serialized.
+          if (!jwt.payload.aud) Object.defineProperty(jwt.payload, "aud", { value: "account", enumerable: false, writable: true, configurable: true });
         },
       },
     },

@@ -53,6 +53,7 @@ export function loadRealm(file, { clientId = "nextjs-app", env = process.env } =
     revokeRefreshToken: realm.revokeRefreshToken === true,
     client: {
       clientId: client.clientId,
+      name: client.name ?? client.clientId,
       secret: client.secret,
       redirectUris: client.redirectUris ?? [],
       // Keycloak stores several post-logout redirect URIs in one attribute, separated by "##".
@@ -76,5 +77,13 @@ function toUser(user, clientId) {
     emailVerified: user.emailVerified === true,
     realmRoles: user.realmRoles ?? [],
     clientRoles: user.clientRoles?.[clientId] ?? [],
+    accountRoles: withComposites(user.clientRoles?.account ?? []),
   };
+}
+
+/** Keycloak's `manage-account` of the `account` client is a composite that includes `manage-account-links`. */
+function withComposites(roles) {
+  const all = new Set(roles);
+  if (all.has("manage-account")) all.add("manage-account-links");
+  return [...all].sort();
 }

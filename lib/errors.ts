@@ -21,6 +21,10 @@ export const ERROR_STATUS = {
   STORE_UNAVAILABLE: 503,
   /** The app session is over (signed out, revoked, expired, refresh refused). */
   SESSION_ENDED: 401,
+  /** Keycloak's Account API refused the user's access token (audience `account` or role `manage-account` missing). */
+  ACCOUNT_API_REFUSED: 403,
+  /** Keycloak did not answer, or answered something unexpected. */
+  KEYCLOAK_UNAVAILABLE: 502,
 } as const;
 
 /** A known error code. */

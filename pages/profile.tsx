@@ -1,5 +1,6 @@
 import type { GetServerSideProps } from "next";
 import { useState } from "react";
+import { AccountSessions } from "@/components/AccountSessions";
 import { Layout } from "@/components/Layout";
 import { guardPage, type SessionUser } from "@/lib/nextauth/guardPage";
 
@@ -47,6 +48,7 @@ export default function Profile({ user }: { user: SessionUser }) {
           <dd>{userinfo.sub ?? "—"}</dd>
         </dl>
       )}
+      <AccountSessions />
     </Layout>
   );
 }

@@ -75,7 +75,10 @@ describe("sign-in", () => {
       name: "Alice Example",
       email: "alice@example.com",
       realm_access: { roles: ["user"] },
-      resource_access: { "nextjs-app": { roles: ["viewer"] } },
+      resource_access: {
+        "nextjs-app": { roles: ["viewer"] },
+        account: { roles: ["manage-account", "manage-account-links", "view-profile"] },
+      },
     });
     expect(access.payload.sid).toEqual(expect.any(String));
     expect(tokens.access_token.length).toBeGreaterThan(900);
@@ -106,7 +109,8 @@ describe("sign-in", () => {
     const { tokens } = await login({ issuer: idp.issuer, authMethod: "post", username: "admin", password: "admin-password" });
     const access = decodeJwt(tokens.access_token).payload;
     expect(access.realm_access.roles).toEqual(["user", "admin"]);
-    expect(access.resource_access).toBeUndefined();
+    // No role of this app's client: only the account client's roles, as Keycloak puts them.
+    expect(Object.keys(access.resource_access)).toEqual(["account"]);
   });
 
   it("puts 41 realm roles in the many-roles user's access token", async () => {

@@ -97,7 +97,7 @@ describe("realm file", () => {
   it("gives admin the admin role, alice the viewer client role, and many-roles 41 realm roles", () => {
     expect(user("admin").realmRoles).toContain("admin");
     expect(user("alice").realmRoles).not.toContain("admin");
-    expect(user("alice").clientRoles).toEqual({ "nextjs-app": ["viewer"] });
+    expect(user("alice").clientRoles).toEqual({ "nextjs-app": ["viewer"], account: ["manage-account", "view-profile"] });
     expect(user("many-roles").realmRoles).toHaveLength(41);
   });
 });

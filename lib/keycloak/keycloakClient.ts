@@ -1,4 +1,5 @@
 import type { JWTVerifyGetKey } from "jose";
+import { endAccountSession, endAllAccountSessions, listAccountSessions, type AccountSession } from "./accountSessions";
 import { discover, type DiscoveryDocument } from "./discovery";
 import { endSession, type EndSessionResult } from "./endSession";
 import { remoteKeys } from "./logoutToken";
@@ -35,6 +36,12 @@ export interface KeycloakClient extends Readonly<KeycloakClientConfig> {
   signingKeys(): Promise<JWTVerifyGetKey>;
   /** Realm roles and this client's roles from an access token. */
   rolesOf(accessToken: string): KeycloakRoles;
+  /** The user's Keycloak sessions (Account REST API, with the user's access token). */
+  accountSessions(accessToken: string): Promise<AccountSession[]>;
+  /** Ends one of the user's Keycloak sessions (Account REST API). */
+  endAccountSession(accessToken: string, sessionId: string): Promise<void>;
+  /** Ends every Keycloak session of the user, this one included (Account REST API). */
+  endAllAccountSessions(accessToken: string): Promise<void>;
 }
 
 /** Builds the Keycloak client from its configuration (lib/services.ts builds the process's one from the env). */
@@ -47,6 +54,9 @@ export function createKeycloakClient(config: KeycloakClientConfig): KeycloakClie
     signingKeys: async () =>
       remoteKeys((await discover(config.issuer, undefined, { reuseFailureForMs: KEY_LOOKUP_FAILURE_REUSE_MS })).jwks_uri),
     rolesOf: (accessToken: string) => rolesFromAccessToken(accessToken, config.clientId),
+    accountSessions: (accessToken: string) => listAccountSessions(config.issuer, accessToken),
+    endAccountSession: (accessToken: string, sessionId: string) => endAccountSession(config.issuer, accessToken, sessionId),
+    endAllAccountSessions: (accessToken: string) => endAllAccountSessions(config.issuer, accessToken),
   });
   return client;
 }

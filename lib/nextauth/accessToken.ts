@@ -12,10 +12,10 @@ import { readConfirmedSession } from "./sessionReader";
 export async function getAccessToken(
   req: NextApiRequest,
   res: NextApiResponse,
-): Promise<{ session: Session; accessToken: string } | null> {
+): Promise<{ session: Session; accessToken: string; sub: string } | null> {
   // The session read runs the revocation checks and, when due, the refresh.
   const confirmed = await readConfirmedSession(req, res);
   if (!confirmed) return null;
   const accessToken = await storedAccessToken(getStore(), confirmed.sessionId);
-  return accessToken ? { session: confirmed.session, accessToken } : null;
+  return accessToken ? { session: confirmed.session, accessToken, sub: confirmed.sub } : null;
 }

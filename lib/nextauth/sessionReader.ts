@@ -170,14 +170,14 @@ export async function readSession(req: RequestWithCookies, res: ServerResponse):
   return (await read(req, res, getAuthOptions())).session;
 }
 
-/** A confirmed signed-in session and its app session id (for server-side token use), or null. */
+/** A confirmed signed-in session, its app session id and Keycloak user id (for server-side token use), or null. */
 export async function readConfirmedSession(
   req: RequestWithCookies,
   res: ServerResponse,
-): Promise<{ session: Session; sessionId: string } | null> {
+): Promise<{ session: Session; sessionId: string; sub: string } | null> {
   const { session, token } = await read(req, res, getAuthOptions());
-  if (!session?.user || !token?.sessionId || token.error) return null;
-  return { session, sessionId: token.sessionId };
+  if (!session?.user || !token?.sessionId || !token.sub || token.error) return null;
+  return { session, sessionId: token.sessionId, sub: token.sub };
 }
 
 /** GET /api/auth/session, answered as next-auth's route answers it (same JSON, same cache headers). */
