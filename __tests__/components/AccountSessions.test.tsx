@@ -1,0 +1,93 @@
+/**
+ * @jest-environment jest-fixed-jsdom
+ */
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { AccountSessions } from "@/components/AccountSessions";
+
+const server = setupServer();
+beforeAll(() => {
+  server.listen({ onUnhandledRequest: "error" });
+  // "Sign out everywhere" ends with a full page load, which jsdom does not implement; that notice is expected.
+  const original = console.error;
+  jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    if (String(args[0]).includes("Not implemented: navigation")) return;
+    original(...args);
+  });
+});
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const sessions = [
+  { id: "mine", device: "Linux", browser: "Chrome/142", ipAddress: "127.0.0.1", startedAt: 1796120197, lastAccessAt: 1796120200, expiresAt: 1796156197, current: true, apps: ["Next.js app"] },
+  { id: "phone", device: "iOS iPhone", browser: "Safari/18", ipAddress: "10.0.0.7", startedAt: 1796110000, lastAccessAt: 1796110100, expiresAt: 1796146000, current: false, apps: ["Next.js app"] },
+];
+
+describe("Your sessions", () => {
+  it("lists the user's sessions, marks this browser, and offers Sign out only for the others", async () => {
+    server.use(http.get("*/api/account/sessions", () => HttpResponse.json({ sessions })));
+    render(<AccountSessions />);
+    const list = await screen.findByRole("list", { name: "Your Keycloak sessions" });
+    const items = within(list).getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent("Chrome/142 on Linux (this browser)");
+    expect(within(items[0]).queryByRole("button")).toBeNull();
+    expect(items[1]).toHaveTextContent("Safari/18 on iOS iPhone");
+    expect(within(items[1]).getByRole("button", { name: "Sign out Safari/18 on iOS iPhone" })).toBeEnabled();
+  });
+
+  it("ends another session and shows the list again without it", async () => {
+    let remaining = sessions;
+    const deleted: string[] = [];
+    server.use(
+      http.get("*/api/account/sessions", () => HttpResponse.json({ sessions: remaining })),
+      http.delete("*/api/account/sessions/:id", ({ params }) => {
+        deleted.push(String(params.id));
+        remaining = sessions.filter((s) => s.id !== params.id);
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    render(<AccountSessions />);
+    await userEvent.click(await screen.findByRole("button", { name: "Sign out Safari/18 on iOS iPhone" }));
+    expect(deleted).toEqual(["phone"]);
+    await screen.findByText(/Chrome\/142 on Linux/);
+    expect(screen.queryByText(/Safari/)).toBeNull();
+  });
+
+  it("signs out everywhere with a JSON POST and disables the buttons while it runs", async () => {
+    let posted: { type: string | null } | undefined;
+    server.use(
+      http.get("*/api/account/sessions", () => HttpResponse.json({ sessions })),
+      http.post("*/api/account/sign-out-everywhere", ({ request }) => {
+        posted = { type: request.headers.get("content-type") };
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    render(<AccountSessions />);
+    await screen.findByRole("list", { name: "Your Keycloak sessions" });
+    await userEvent.click(screen.getByRole("button", { name: "Sign out everywhere" }));
+    expect(posted).toEqual({ type: "application/json" });
+    expect(screen.getByRole("button", { name: "Signing out everywhere…" })).toBeDisabled();
+  });
+
+  it("says what went wrong when Keycloak refuses, and changes nothing", async () => {
+    server.use(
+      http.get("*/api/account/sessions", () => HttpResponse.json({ sessions })),
+      http.post("*/api/account/sign-out-everywhere", () =>
+        HttpResponse.json({ error: "ACCOUNT_API_REFUSED", message: "Keycloak refused: your account needs the manage-account role." }, { status: 403 }),
+      ),
+    );
+    render(<AccountSessions />);
+    await screen.findByRole("list", { name: "Your Keycloak sessions" });
+    await userEvent.click(screen.getByRole("button", { name: "Sign out everywhere" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("needs the manage-account role");
+    expect(screen.getByRole("button", { name: "Sign out everywhere" })).toBeEnabled();
+  });
+
+  it("tells the user when Keycloak cannot be reached for the list", async () => {
+    server.use(http.get("*/api/account/sessions", () => HttpResponse.json({ error: "KEYCLOAK_UNAVAILABLE", message: "Keycloak could not be reached. Nothing was changed; please try again in a moment." }, { status: 502 })));
+    render(<AccountSessions />);
+    expect(await screen.findByRole("alert")).toHaveTextContent("Keycloak could not be reached");
+  });
+});
