@@ -37,6 +37,8 @@ export function createProvider({ config, keys, store, accounts }) {
         // It never calls this URL itself: its end-session endpoint is shadowed by logout.mjs.
         backchannel_logout_uri: client.backchannelLogoutUrl ?? `${config.issuer}/backchannel-logout-unused`,
         backchannel_logout_session_required: true,
+        // Keycloak's ID tokens always carry auth_time; apps check it for re-authentication (max_age).
+        require_auth_time: true,
       },
     ],
     jwks: keys.jwks,

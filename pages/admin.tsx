@@ -1,11 +1,15 @@
 import type { GetServerSideProps } from "next";
 import { Layout } from "@/components/Layout";
+import { getEnv } from "@/lib/config/env";
 import { guardPage, type SessionUser } from "@/lib/nextauth/guardPage";
 
 const REQUIRED_ROLE = "admin";
 
-export default function Admin({ user, forbidden }: { user: SessionUser; forbidden: boolean }) {
-  if (forbidden) {
+type AdminProps = { user: SessionUser; outcome: "allowed" | "forbidden" | "reauth-failed"; maxAuthAgeS: number };
+
+/** A sensitive page: the realm role `admin`, and a password entered within KEYCLOAK_REAUTH_MAX_AGE_S. */
+export default function Admin({ user, outcome, maxAuthAgeS }: AdminProps) {
+  if (outcome === "forbidden") {
     return (
       <Layout title="403 Forbidden">
         <p role="alert">
@@ -15,15 +19,30 @@ export default function Admin({ user, forbidden }: { user: SessionUser; forbidde
       </Layout>
     );
   }
+  if (outcome === "reauth-failed") {
+    return (
+      <Layout title="Password needed">
+        <p role="alert">
+          This page needs your password entered within the last {maxAuthAgeS} seconds, and Keycloak did not confirm a
+          new sign-in. Sign out and sign in again to continue.
+        </p>
+      </Layout>
+    );
+  }
   return (
     <Layout title="Admin">
       <p>Welcome, {user.name}. Only users with the realm role <code>{REQUIRED_ROLE}</code> see this page.</p>
+      <p className="hint">
+        Because it is sensitive, this page asks for your password again when you last entered it more than {maxAuthAgeS}{" "}
+        seconds ago.
+      </p>
     </Layout>
   );
 }
 
-export const getServerSideProps: GetServerSideProps<{ user: SessionUser; forbidden: boolean }> = async (context) => {
-  const guard = await guardPage(context, { realmRole: REQUIRED_ROLE });
+export const getServerSideProps: GetServerSideProps<AdminProps> = async (context) => {
+  const maxAuthAgeS = getEnv().KEYCLOAK_REAUTH_MAX_AGE_S;
+  const guard = await guardPage(context, { realmRole: REQUIRED_ROLE, maxAuthAgeS });
   if (guard.kind === "redirect") return { redirect: guard.redirect };
-  return { props: { user: guard.user, forbidden: guard.kind === "forbidden" } };
+  return { props: { user: guard.user, outcome: guard.kind, maxAuthAgeS } };
 };

@@ -25,6 +25,7 @@ export const DEFAULT_REDIRECT_URI = "http://localhost:3000/api/auth/callback/key
  *   username?: string,
  *   password?: string,
  *   prompt?: string,
+ *   maxAge?: number,
  *   authMethod?: "basic" | "post",
  *   jar?: CookieJar,
  * }} LoginOptions
@@ -71,6 +72,7 @@ export async function authorize(options) {
     code_challenge: challenge,
     code_challenge_method: "S256",
     ...(o.prompt ? { prompt: o.prompt } : {}),
+    ...(o.maxAge !== undefined ? { max_age: String(o.maxAge) } : {}),
   }).toString();
   return { result: await followToFormOrCode(options.jar, url.href), verifier, state };
 }

@@ -12,6 +12,8 @@ declare module "next-auth" {
       realmRoles: string[];
       /** Roles of this app's Keycloak client (`resource_access.<client id>.roles`); distinct from realm roles. */
       clientRoles: string[];
+      /** When the user last entered credentials at Keycloak (the ID token's auth_time, epoch s). */
+      authTime: number | null;
     };
     /** Set when the session could not be confirmed; `user` is then absent. */
     error?: SessionErrorCode;
@@ -37,6 +39,8 @@ declare module "next-auth/jwt" {
     sid?: string;
     /** When the user signed in to the app. */
     signedInAt?: number;
+    /** When the user last entered credentials at Keycloak (the ID token's auth_time). */
+    authTime?: number;
     /** Server-only, never written to the cookie: roles read from the stored access token. */
     roles?: KeycloakRoles;
     /** Server-only, never written to the cookie: why this request could not confirm the session. */

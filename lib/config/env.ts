@@ -89,6 +89,8 @@ const envSchema = z.object({
   KEYCLOAK_LOGOUT_TIMEOUT_MS: wholeNumber(3000, 100, 10000),
   /** How long a request waits for a token refresh before answering without it, in milliseconds. */
   KEYCLOAK_REFRESH_WAIT_MS: wholeNumber(3000, 100, 30000),
+  /** Sensitive pages (e.g. /admin) need a password entered within this many seconds (the ID token's auth_time). */
+  KEYCLOAK_REAUTH_MAX_AGE_S: wholeNumber(300, 10, 86400),
   /** When false, sign-out only clears the app cookie (used to measure the handshake's cost). */
   KEYCLOAK_FEDERATED_LOGOUT: flag(true),
   /** Shared store for several instances; undefined means the in-memory store (one instance). */

@@ -68,6 +68,7 @@ export function buildAuthOptions(http?: AuthHttpContext): NextAuthOptions {
             image: token.picture ?? null,
             realmRoles: token.roles?.realm ?? [],
             clientRoles: token.roles?.client ?? [],
+            authTime: token.authTime ?? null,
           },
         };
       },

@@ -57,7 +57,7 @@ export async function startSession(
   }
   const now = nowS();
   const sessionId = randomUUID();
-  const sid = readSid(account.id_token);
+  const { sid, authTime } = readIdTokenClaims(account.id_token);
   const state: TokenState = {
     accessToken: account.access_token,
     expiresAt: account.expires_at ?? now + 60,
@@ -89,6 +89,7 @@ export async function startSession(
     sessionId,
     sid,
     signedInAt: now,
+    authTime: authTime ?? now,
     roles: state.roles,
   };
 }
@@ -182,12 +183,13 @@ export async function storedAccessToken(store: KeyValueStore, sessionId: string)
   return state && isFresh(state) ? state.accessToken : null;
 }
 
-function readSid(idToken: string): string | undefined {
+/** The ID token's `sid` (back-channel logout) and `auth_time` (when the user last entered credentials). */
+function readIdTokenClaims(idToken: string): { sid?: string; authTime?: number } {
   try {
-    const { sid } = decodeJwt(idToken);
-    return typeof sid === "string" ? sid : undefined;
+    const { sid, auth_time: authTime } = decodeJwt(idToken);
+    return { sid: typeof sid === "string" ? sid : undefined, authTime: typeof authTime === "number" ? authTime : undefined };
   } catch {
-    return undefined;
+    return {};
   }
 }
 

@@ -8,12 +8,15 @@ jest.mock("@/lib/nextauth/sessionReader", () => ({ readSession: jest.fn() }));
 
 const expires = new Date(Date.now() + 3600_000).toISOString();
 
-function sessionWith(roles: { realmRoles?: string[]; clientRoles?: string[] }): Session {
-  return { expires, user: { name: "Alice", email: "alice@example.com", realmRoles: [], clientRoles: [], ...roles } };
+function sessionWith(fields: { realmRoles?: string[]; clientRoles?: string[]; authTime?: number | null }): Session {
+  return {
+    expires,
+    user: { name: "Alice", email: "alice@example.com", realmRoles: [], clientRoles: [], authTime: Math.floor(Date.now() / 1000), ...fields },
+  };
 }
 
-function pageContext(resolvedUrl = "/admin"): GetServerSidePropsContext {
-  return { req: {}, res: { statusCode: 200 }, resolvedUrl, query: {} } as unknown as GetServerSidePropsContext;
+function pageContext(resolvedUrl = "/admin", query: Record<string, string> = {}): GetServerSidePropsContext {
+  return { req: {}, res: { statusCode: 200 }, resolvedUrl, query } as unknown as GetServerSidePropsContext;
 }
 
 function givenSession(session: Session | null): void {
@@ -57,5 +60,28 @@ describe("guardPage", () => {
     givenSession({ expires, error: "SessionUnavailable" });
     const result = await guardPage(pageContext("/profile"));
     expect(result).toMatchObject({ redirect: { destination: "/auth/signin?callbackUrl=%2Fprofile&error=SessionUnavailable" } });
+  });
+
+  it("sends a session whose password entry is older than maxAuthAgeS through Keycloak again, back to the page", async () => {
+    givenSession(sessionWith({ realmRoles: ["admin"], authTime: Math.floor(Date.now() / 1000) - 600 }));
+    const result = await guardPage(pageContext("/admin"), { realmRole: "admin", maxAuthAgeS: 300 });
+    expect(result).toEqual({ kind: "redirect", redirect: { destination: "/auth/reauth?callbackUrl=%2Fadmin&maxAge=300", permanent: false } });
+  });
+
+  it("lets a session in whose password was entered within maxAuthAgeS", async () => {
+    givenSession(sessionWith({ realmRoles: ["admin"], authTime: Math.floor(Date.now() / 1000) - 60 }));
+    expect((await guardPage(pageContext("/admin"), { realmRole: "admin", maxAuthAgeS: 300 })).kind).toBe("allowed");
+  });
+
+  it("refuses to loop: back from Keycloak with a still-old auth_time, the page says so (403)", async () => {
+    givenSession(sessionWith({ realmRoles: ["admin"], authTime: Math.floor(Date.now() / 1000) - 600 }));
+    const context = pageContext("/admin?reauth=1", { reauth: "1" });
+    expect((await guardPage(context, { realmRole: "admin", maxAuthAgeS: 300 })).kind).toBe("reauth-failed");
+    expect(context.res.statusCode).toBe(403);
+  });
+
+  it("checks the role before the password's age: a user without the role is forbidden, not sent to Keycloak", async () => {
+    givenSession(sessionWith({ realmRoles: ["user"], authTime: 0 }));
+    expect((await guardPage(pageContext("/admin"), { realmRole: "admin", maxAuthAgeS: 300 })).kind).toBe("forbidden");
   });
 });

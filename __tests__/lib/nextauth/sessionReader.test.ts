@@ -227,7 +227,7 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
     expectSameAnswer(answers);
     expect(JSON.parse(answers.readPath.json)).toEqual({
       expires: new Date((sessionToken().signedInAt! + SESSION_MAX_AGE_S) * 1000).toISOString(),
-      user: { name: "Alice", email: "alice@example.com", image: null, realmRoles: ["user"], clientRoles: ["viewer"] },
+      user: { name: "Alice", email: "alice@example.com", image: null, realmRoles: ["user"], clientRoles: ["viewer"], authTime: null },
     });
     expect(answers.library.sessionCookies).toHaveLength(1);
     expect(answers.readPath.sessionCookies).toEqual([]);
