@@ -202,13 +202,13 @@ export function writeResultsMarkdown(file, r) {
     `- Row 3d: the provider's logout endpoint hangs (\`/_idp/faults\`), \`KEYCLOAK_LOGOUT_TIMEOUT_MS=${c.logoutTimeoutMs}\`.`,
     `- Row 4: provider restarted with \`IDP_ACCESS_TOKEN_TTL_S=${c.refreshTtlS}\` and \`IDP_REVOKE_REFRESH_TOKEN=true\` ` +
       "(a second refresh with a used token would end the session and show as failures). Each burst uses its own session, " +
-      "signed in and then left untouched until 3 s after the app's refresh point (10 s before expiry). Grants are the " +
+      "signed in and then left untouched until 1 s after its access token expired. Grants are the " +
       "provider's `refreshGrants` delta; a failure is a response that is not 200 with a `user`. With Redis the burst is " +
       "split evenly over two instances and p99 is the larger of the two instances' p99.",
     "- Row 5: bytes of `name=value` of the `next-auth.session-token*` cookies right after sign-in (browsers limit a " +
       "cookie's name plus value to 4096 bytes).",
     "- All app instances share one public URL (`NEXTAUTH_URL`, the redirect URI registered at the provider); the " +
-      "benchmark's HTTP sign-in (`bench/httpSignIn.mjs`) delivers the provider's callback to the instance that started it.",
+      "benchmark's HTTP sign-in (`testing/nextAuthClient.mjs`) delivers the provider's callback to the instance that started it.",
     "",
     "Raw numbers of the last run: `bench/results/latest.json` (not committed).",
     "",

@@ -2,19 +2,23 @@
 // redis-server, measures the figures of issue 4 side by side, prints a table and writes
 // bench/results/latest.json and bench/RESULTS.md. Figures are ratios within one run (medians of BENCH_REPS).
 // Goals are reported, never asserted: the exit code is non-zero only when something broke.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { signIn, signOut } from "./httpSignIn.mjs";
-import { endSession, idTokenFor } from "./providerRoundTrip.mjs";
+import { appEnv, buildApp, startApp as startAppServer } from "../testing/appServer.mjs";
+import { idpControl as idpControlOf } from "../testing/idpControl.mjs";
+import { startIdp as startIdpServer } from "../testing/idpServer.mjs";
+import { signIn, signOut } from "../testing/nextAuthClient.mjs";
+import { login as oidcLogin } from "../testing/oidcClient.mjs";
+import { assertPortFree, groupCpuMs, installCleanup, tail } from "../testing/process.mjs";
+import { startRedis as startRedisServer } from "../testing/redis.mjs";
+import { USERS } from "../testing/users.mjs";
+import { endSession } from "./providerRoundTrip.mjs";
 import { burst, httpRequest, median, percentile, throughput, timeRequests } from "./load.mjs";
-import { assertPortFree, groupCpuMs, installCleanup, startChild, tail, waitForHttp } from "../testing/process.mjs";
 import { machineFacts, printTable, writeResultsMarkdown } from "./report.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 // A build directory of its own, so a benchmark and an e2e run (or `next dev`) in the same tree never clash.
 const DIST_DIR = ".next-bench";
 const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -36,10 +40,7 @@ const PUBLIC_URL = `http://localhost:${CONFIG.ports.apps[0]}`;
 const ISSUER = `http://localhost:${CONFIG.ports.idp}/realms/nextjs`;
 const IDP_ORIGIN = `http://localhost:${CONFIG.ports.idp}`;
 const APP = Object.fromEntries(["memory", "local", "redis", "redis2"].map((k, i) => [k, `http://localhost:${CONFIG.ports.apps[i]}`]));
-const USERS = {
-  alice: { username: "alice", password: "alice-password" },
-  manyRoles: { username: "many-roles", password: "many-roles-password" },
-};
+const idpControl = idpControlOf(IDP_ORIGIN);
 // Only next-auth's cookie name prefix; no cookie or token value is ever printed.
 const hasUser = (status, body) => status === 200 && /"user"\s*:/.test(body);
 
@@ -49,75 +50,32 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------- stack
 
-function build() {
+async function build() {
   if (process.env.BENCH_SKIP_BUILD === "1") return say("build skipped (BENCH_SKIP_BUILD=1)");
-  const started = Date.now();
   say("next build ...");
-  const result = spawnSync(process.execPath, [NEXT_BIN, "build"], {
-    cwd: ROOT,
-    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR },
-    encoding: "utf8",
-    maxBuffer: 64 << 20,
+  const { ms } = await buildApp({ distDir: DIST_DIR });
+  say(`build ok in ${(ms / 1000).toFixed(1)} s`);
+}
+
+const startIdp = (env) => startIdpServer({ port: CONFIG.ports.idp, appUrl: PUBLIC_URL, env });
+const startRedis = () => startRedisServer({ port: CONFIG.ports.redis });
+// Every instance sits behind one public URL, the redirect URI registered at the IdP (as in e2e/).
+const startApp = (url, { redisUrl, federatedLogout = true } = {}) =>
+  startAppServer({
+    url,
+    distDir: DIST_DIR,
+    env: appEnv({
+      publicUrl: PUBLIC_URL,
+      issuer: ISSUER,
+      secret: "bench-only-secret-0123456789abcdef0123456789",
+      logoutTimeoutMs: CONFIG.logoutTimeoutMs,
+      federatedLogout,
+      redisUrl,
+    }),
   });
-  if (result.status !== 0) throw new Error(`next build failed:\n${tail(`${result.stdout}\n${result.stderr}`, 40)}`);
-  say(`build ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
 
-async function startIdp(env) {
-  const idp = startChild("idp", process.execPath, ["idp/server.mjs"], {
-    cwd: ROOT,
-    env: { IDP_PORT: String(CONFIG.ports.idp), IDP_APP_URL: PUBLIC_URL, ...env },
-  });
-  await idp.waitFor(/idp: ready at/, 15_000);
-  return idp;
-}
-
-async function startRedis() {
-  const port = CONFIG.ports.redis;
-  const redis = startChild("redis-server", "redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
-  await redis.waitFor(/Ready to accept connections/, 10_000);
-  return { ...redis, url: `redis://127.0.0.1:${port}` };
-}
-
-async function startApp(url, env) {
-  const port = new URL(url).port;
-  const app = startChild(`app :${port}`, process.execPath, [NEXT_BIN, "start", "-p", port], {
-    cwd: ROOT,
-    env: {
-      NODE_ENV: "production",
-      NEXT_DIST_DIR: DIST_DIR,
-      // Every instance sits behind one public URL, the redirect URI registered at the IdP (as in e2e/).
-      NEXTAUTH_URL: PUBLIC_URL,
-      NEXTAUTH_SECRET: "bench-only-secret-0123456789abcdef0123456789",
-      KEYCLOAK_ISSUER: ISSUER,
-      KEYCLOAK_CLIENT_ID: "nextjs-app",
-      KEYCLOAK_CLIENT_SECRET: "nextjs-app-secret",
-      KEYCLOAK_LOGOUT_TIMEOUT_MS: String(CONFIG.logoutTimeoutMs),
-      KEYCLOAK_FEDERATED_LOGOUT: "true",
-      REDIS_URL: "",
-      ...env,
-    },
-  });
-  await waitForHttp(`${url}/api/health`, app);
-  return app;
-}
-
-const idpControl = {
-  async stats() {
-    return (await fetch(`${IDP_ORIGIN}/_idp/stats`)).json();
-  },
-  async fault(body) {
-    const response = await fetch(`${IDP_ORIGIN}/_idp/faults`, {
-      method: body ? "POST" : "DELETE",
-      headers: { "content-type": "application/json" },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!response.ok) throw new Error(`IdP control API /_idp/faults answered ${response.status}`);
-  },
-};
-
-const login = (appUrl, user) => signIn({ appUrl, publicUrl: PUBLIC_URL, ...user });
-const logout = (session, appUrl) => signOut({ jar: session.jar, appUrl, publicUrl: PUBLIC_URL });
+const login = (appUrl, user) => signIn({ appUrl, publicUrl: PUBLIC_URL, user });
+const logout = (session) => signOut(session);
 
 async function expectSignedIn(appUrl, session, what) {
   const response = await fetch(`${appUrl}/api/auth/session`, { headers: { cookie: session.cookieHeader } });
@@ -202,8 +160,8 @@ async function throughputRows(sessions, procs) {
 async function signOutRows(apps) {
   // Warm both instances' sign-out paths (first discovery, first back-channel request) outside the figures.
   for (let i = 0; i < 3; i += 1) {
-    await logout(await login(APP.memory, USERS.alice), APP.memory);
-    await logout(await login(APP.local, USERS.alice), APP.local);
+    await logout(await login(APP.memory, USERS.alice));
+    await logout(await login(APP.local, USERS.alice));
   }
 
   say(`  signing in ${CONFIG.signOuts} sessions on each of two instances ...`);
@@ -218,8 +176,8 @@ async function signOutRows(apps) {
   const federated = [];
   const local = [];
   for (let i = 0; i < CONFIG.signOuts; i += 1) {
-    federated.push(await logout(federatedSessions[i], APP.memory));
-    local.push(await logout(localSessions[i], APP.local));
+    federated.push(await logout(federatedSessions[i]));
+    local.push(await logout(localSessions[i]));
   }
   const after = await idpControl.stats();
   // The provider times each back-channel logout it sends to the app (POST to 200), for these sign-outs.
@@ -229,47 +187,38 @@ async function signOutRows(apps) {
 
   // One provider round trip, estimated from this process: the end-session endpoint with a bad hint (400),
   // and the discovery document, each over a warm keep-alive connection like the app's.
-  const endSessionUrl = `${ISSUER}/protocol/openid-connect/logout`;
-  const badHint = new URLSearchParams({ id_token_hint: "not-a-token", client_id: "nextjs-app" }).toString();
   const badHintMs = await timeRequests(20, async (agent) => {
-    const status = await httpRequest(endSessionUrl, {
-      method: "POST",
-      agent,
-      headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(badHint) },
-      body: badHint,
-    });
+    const status = await endSession({ issuer: ISSUER, idToken: "not-a-token", agent });
     if (status !== 400) throw new Error(`end-session endpoint with a bad hint answered ${status}, expected 400`);
   });
   const discoveryMs = await timeRequests(20, (agent) => httpRequest(`${ISSUER}/.well-known/openid-configuration`, { agent }));
 
   // For comparison only: a real logout (valid hint, ends a session, includes the provider's back-channel call
   // to the app), with ID tokens the benchmark obtained itself as the same client.
-  const client = { issuer: ISSUER, clientId: "nextjs-app", clientSecret: "nextjs-app-secret", redirectUri: `${PUBLIC_URL}/api/auth/callback/keycloak` };
+  const redirectUri = `${PUBLIC_URL}/api/auth/callback/keycloak`;
   const idTokens = [];
-  for (let i = 0; i < 11; i += 1) idTokens.push(await idTokenFor({ ...client, ...USERS.alice }));
+  for (let i = 0; i < 11; i += 1) idTokens.push((await oidcLogin({ issuer: ISSUER, redirectUri, ...USERS.alice })).tokens.id_token);
   const realLogoutMs = await timeRequests(10, async (agent) => {
-    const status = await endSession({ ...client, idToken: idTokens.pop(), agent });
+    const status = await endSession({ issuer: ISSUER, idToken: idTokens.pop(), agent });
     if (status !== 200) throw new Error(`end-session endpoint with a valid hint answered ${status}, expected 200`);
   });
 
   // The provider's logout hangs: sign-out must still finish within KEYCLOAK_LOGOUT_TIMEOUT_MS.
   const hangSessions = [];
   for (let i = 0; i < CONFIG.hangSignOuts; i += 1) hangSessions.push(await login(APP.memory, USERS.alice));
-  await idpControl.fault({ endpoint: "logout", mode: "hang" });
+  await idpControl.setFault("logout", "hang");
   const hang = [];
   try {
-    for (const session of hangSessions) hang.push(await logout(session, APP.memory));
+    for (const session of hangSessions) hang.push(await logout(session));
   } finally {
-    await idpControl.fault(null);
+    await idpControl.clearFaults();
   }
 
-  const fedMs = federated.map((r) => r.postMs);
-  const localMs = local.map((r) => r.postMs);
+  const fedMs = federated.map((r) => r.ms);
+  const localMs = local.map((r) => r.ms);
   return {
     federatedPostMs: fedMs,
     localPostMs: localMs,
-    federatedTotalMs: federated.map((r) => r.totalMs),
-    localTotalMs: local.map((r) => r.totalMs),
     handshakeMsFromAppLog: handshakeMs,
     providerLogoutsHinted: after.logouts.hinted - before.logouts.hinted,
     badHintMs,
@@ -277,7 +226,7 @@ async function signOutRows(apps) {
     realLogoutMs,
     backchannelMs,
     healthMs,
-    hangPostMs: hang.map((r) => r.postMs),
+    hangPostMs: hang.map((r) => r.ms),
     medians: {
       federated: median(fedMs),
       local: median(localMs),
@@ -290,8 +239,8 @@ async function signOutRows(apps) {
       realLogoutRoundTrip: median(realLogoutMs),
       backchannel: median(backchannelMs),
       health: median(healthMs),
-      hang: median(hang.map((r) => r.postMs)),
-      hangMax: Math.max(...hang.map((r) => r.postMs)),
+      hang: median(hang.map((r) => r.ms)),
+      hangMax: Math.max(...hang.map((r) => r.ms)),
     },
   };
 }
@@ -307,8 +256,8 @@ async function refreshBurstRows() {
   }
   say(`  signing in ${plans.length} sessions, then waiting for their access tokens to fall due ...`);
   for (const plan of plans) plan.session = await login(plan.targets[0], USERS.alice);
-  // The app refreshes EXPIRY_SKEW_S (10 s) before expiry: wait until 3 s past that point for the last session.
-  await sleep((CONFIG.refreshTtlS - 10 + 3) * 1000);
+  // Past expiry every session is due, whatever margin the app refreshes with before it (lib/session/tokenState.ts).
+  await sleep((CONFIG.refreshTtlS + 1) * 1000);
 
   const results = [];
   for (const plan of plans) {
@@ -366,16 +315,16 @@ async function main() {
   const started = Date.now();
   const loadAverageAtStart = os.loadavg().map((v) => round(v, 2));
   for (const port of [...CONFIG.ports.apps, CONFIG.ports.idp, CONFIG.ports.redis]) await assertPortFree(port);
-  build();
+  await build();
 
   say("starting redis-server, the identity provider and four app instances ...");
   const redis = await startRedis();
   let idp = await startIdp({});
   const apps = {
-    memory: await startApp(APP.memory, {}),
-    local: await startApp(APP.local, { KEYCLOAK_FEDERATED_LOGOUT: "false" }),
-    redis: await startApp(APP.redis, { REDIS_URL: redis.url }),
-    redis2: await startApp(APP.redis2, { REDIS_URL: redis.url }),
+    memory: await startApp(APP.memory),
+    local: await startApp(APP.local, { federatedLogout: false }),
+    redis: await startApp(APP.redis, { redisUrl: redis.url }),
+    redis2: await startApp(APP.redis2, { redisUrl: redis.url }),
   };
   const all = () => [redis, idp, ...Object.values(apps)];
 
