@@ -67,6 +67,7 @@ export function stackAppEnv(redisUrl?: string): Record<string, string> {
     secret: STACK.nextAuthSecret,
     logoutTimeoutMs: STACK.logoutTimeoutMs,
     refreshWaitMs: STACK.refreshWaitMs,
+    reauthMaxAgeS: STACK.reauthMaxAgeS,
     redisUrl,
   });
 }

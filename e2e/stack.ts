@@ -24,6 +24,8 @@ export const STACK = {
   logoutTimeoutMs: 1500,
   /** How long a request waits for a refresh in the e2e apps, in ms. */
   refreshWaitMs: 1500,
+  /** /admin needs a password entered this recently (the minimum), so re-authentication happens within a test. */
+  reauthMaxAgeS: 10,
   /** Access tokens live this long, so refreshes happen within a test. */
   accessTokenTtlS: 15,
 } as const;

@@ -23,10 +23,11 @@ export const NEXT_BIN = fileURLToPath(new URL("../node_modules/next/dist/bin/nex
  *   logoutTimeoutMs?: number,
  *   refreshWaitMs?: number,
  *   federatedLogout?: boolean,
+ *   reauthMaxAgeS?: number,
  * }} settings `publicUrl` is NEXTAUTH_URL, the one URL every instance sits behind
  * @returns {Record<string, string>}
  */
-export function appEnv({ publicUrl, issuer, secret, redisUrl = "", logoutTimeoutMs, refreshWaitMs, federatedLogout }) {
+export function appEnv({ publicUrl, issuer, secret, redisUrl = "", logoutTimeoutMs, refreshWaitMs, federatedLogout, reauthMaxAgeS }) {
   return {
     NEXTAUTH_URL: publicUrl,
     NEXTAUTH_SECRET: secret,
@@ -37,6 +38,7 @@ export function appEnv({ publicUrl, issuer, secret, redisUrl = "", logoutTimeout
     ...(logoutTimeoutMs === undefined ? {} : { KEYCLOAK_LOGOUT_TIMEOUT_MS: String(logoutTimeoutMs) }),
     ...(refreshWaitMs === undefined ? {} : { KEYCLOAK_REFRESH_WAIT_MS: String(refreshWaitMs) }),
     ...(federatedLogout === undefined ? {} : { KEYCLOAK_FEDERATED_LOGOUT: String(federatedLogout) }),
+    ...(reauthMaxAgeS === undefined ? {} : { KEYCLOAK_REAUTH_MAX_AGE_S: String(reauthMaxAgeS) }),
   };
 }
 
