@@ -79,7 +79,8 @@ export async function signIn({ appUrl, publicUrl = appUrl, user, callbackUrl = "
 
   const redirect = await logInAtProvider(jar, authorizeUrl, user);
   if (!redirect.location.startsWith(`${publicUrl}/api/auth/callback/keycloak`)) {
-    throw new HttpFlowError("login: the provider redirected elsewhere than the app's callback", undefined, redirect.location);
+    // Behind one NEXTAUTH_URL, the provider sends every instance's callback there: pass it as `publicUrl`.
+    throw new HttpFlowError(`login: the provider's redirect is not ${publicUrl}'s callback (is publicUrl NEXTAUTH_URL?)`, undefined, redirect.location);
   }
   const callbackUrlAtApp = appUrl + redirect.location.slice(publicUrl.length);
   const callback = await jar.fetch(callbackUrlAtApp);
