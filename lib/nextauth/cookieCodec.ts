@@ -97,8 +97,8 @@ export function decodeSessionToken(jwe: string, secret: string | Buffer): JWT {
   return payload as JWT;
 }
 
-/** jose's checks of iat, nbf and exp, with next-auth's tolerance. */
-function checkTimes(claims: Record<string, unknown>): void {
+/** jose's checks of iat, nbf and exp, with next-auth's tolerance; throws InvalidSessionCookieError. */
+export function checkTimes(claims: Record<string, unknown>): void {
   const now = nowS();
   if (claims.iat !== undefined && typeof claims.iat !== "number") throw new InvalidSessionCookieError("iat is not a number");
   if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > now + CLOCK_TOLERANCE_S)) {

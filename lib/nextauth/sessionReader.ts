@@ -4,7 +4,7 @@ import type { JWT } from "next-auth/jwt";
 import { getEnv } from "../config/env";
 import { SESSION_MAX_AGE_S } from "../session/sessionPolicy";
 import { getAuthOptions } from "./authOptions";
-import { decodeSessionToken, encodeSessionToken } from "./cookieCodec";
+import { checkTimes, decodeSessionToken, encodeSessionToken } from "./cookieCodec";
 
 /**
  * The read path of the session: GET /api/auth/session, page guards and every server-side session read.
@@ -18,8 +18,8 @@ import { decodeSessionToken, encodeSessionToken } from "./cookieCodec";
  * Everything else (sign-in, sign-out, callbacks, `useSession`, `getSession`) stays next-auth's.
  */
 
-/** A request as Next.js hands it to API routes and getServerSideProps (it parses `cookies` for both). */
-type RequestWithCookies = IncomingMessage & { cookies?: Partial<Record<string, string>> };
+/** A request as Next.js hands it to API routes and getServerSideProps. */
+type SessionRequest = Pick<IncomingMessage, "headers">;
 
 /** One Set-Cookie entry, as next-auth's SessionStore produces it. */
 interface CookieWrite {
@@ -31,8 +31,10 @@ interface CookieWrite {
 
 // next-auth's SessionStore (core/lib/cookie.js): a value above 4096 - 163 characters is split into `name.0`, `name.1`...
 const CHUNK_SIZE = 4096 - 163;
-/** Claims next-auth renews on every encode, and request-only fields the codec never writes. */
-const NOT_COOKIE_CONTENT = new Set(["iat", "exp", "jti", "roles", "error"]);
+/** The cookie fields the jwt callback can change (lib/session/lifecycle.ts, continueSession). */
+const CHANGING_FIELDS = ["refresh_token", "expires_at", "refresh_expires_at"] as const;
+/** Decoded cookies kept in this process, keyed by the cookie's value: a read skips the decryption it already did. */
+const DECODED_CACHE_ENTRIES = 1000;
 
 type JwtParams = Parameters<CallbacksOptions["jwt"]>[0];
 type SessionParams = Parameters<CallbacksOptions["session"]>[0];
@@ -43,29 +45,58 @@ function cookieSettings() {
   return { name: `${secure ? "__Secure-" : ""}next-auth.session-token`, secure };
 }
 
-/** The request's cookies: Next's parsed `req.cookies`, or the raw header when a caller has no parsed copy. */
-function requestCookies(req: RequestWithCookies): Partial<Record<string, string>> {
-  if (req.cookies) return req.cookies;
-  const parsed: Record<string, string> = {};
-  for (const pair of (req.headers.cookie ?? "").split(";")) {
-    const at = pair.indexOf("=");
-    if (at < 0) continue;
-    const name = pair.slice(0, at).trim();
-    if (!(name in parsed)) parsed[name] = decodeURIComponent(pair.slice(at + 1).trim());
+/**
+ * The session cookie's chunks in request order, and its value joined as SessionStore.value joins it. Read from the
+ * raw header as the `cookie` package parses it (first occurrence wins, quotes stripped, %-decoded), without parsing
+ * every other cookie of the request.
+ */
+function sessionChunks(req: SessionRequest, name: string): { names: string[]; value: string } {
+  const header = req.headers.cookie;
+  const values = new Map<string, string>();
+  if (header?.includes(name)) {
+    for (const pair of header.split(";")) {
+      const at = pair.indexOf("=");
+      if (at < 0) continue;
+      const cookieName = pair.slice(0, at).trim();
+      if (!cookieName.startsWith(name) || values.has(cookieName)) continue;
+      let value = pair.slice(at + 1).trim();
+      if (value.charCodeAt(0) === 0x22) value = value.slice(1, -1);
+      values.set(cookieName, value.includes("%") ? tryDecode(value) : value);
+    }
   }
-  return parsed;
-}
-
-/** The session cookie's chunks in request order, and its value joined as SessionStore.value joins it. */
-function sessionChunks(req: RequestWithCookies, name: string): { names: string[]; value: string } {
-  const cookies = requestCookies(req);
-  const names = Object.keys(cookies).filter((cookieName) => cookieName.startsWith(name));
+  const names = [...values.keys()];
   const suffix = (cookieName: string) => parseInt(cookieName.split(".").pop() ?? "0");
   const value = [...names]
     .sort((a, b) => suffix(a) - suffix(b))
-    .map((cookieName) => cookies[cookieName])
+    .map((cookieName) => values.get(cookieName))
     .join("");
   return { names, value };
+}
+
+function tryDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+const decodedCookies = new Map<string, JWT>();
+
+/**
+ * decodeSessionToken, remembered per cookie value: the payload is fixed by the value (and the process's one secret),
+ * and the time checks (exp, nbf) run again on every read. Only cookies that decoded are kept, oldest out first.
+ */
+function decodeCookie(value: string, secret: string): JWT {
+  const known = decodedCookies.get(value);
+  if (known) {
+    checkTimes(known);
+    return { ...known };
+  }
+  const decoded = decodeSessionToken(value, secret);
+  if (decodedCookies.size >= DECODED_CACHE_ENTRIES) decodedCookies.delete(decodedCookies.keys().next().value as string);
+  decodedCookies.set(value, Object.freeze({ ...decoded }));
+  return decoded;
 }
 
 /** SessionStore.clean(): every chunk the request sent, expired. */
@@ -108,12 +139,7 @@ function setCookies(res: ServerResponse, writes: readonly CookieWrite[], secure:
 
 /** True when the cookie would carry something new: a refreshed token, new expiries, another instance's newer token. */
 function cookieContentChanged(before: JWT, after: JWT): boolean {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  for (const key of keys) {
-    if (NOT_COOKIE_CONTENT.has(key)) continue;
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) return true;
-  }
-  return false;
+  return CHANGING_FIELDS.some((field) => before[field] !== after[field]);
 }
 
 /** The absolute end of a session, in epoch seconds: sign-in plus session.maxAge (the lifecycle enforces it too). */
@@ -127,14 +153,14 @@ interface ReadOutcome {
   token: JWT | null;
 }
 
-async function read(req: RequestWithCookies, res: ServerResponse, options: NextAuthOptions): Promise<ReadOutcome> {
+async function read(req: SessionRequest, res: ServerResponse, options: NextAuthOptions): Promise<ReadOutcome> {
   const { name, secure } = cookieSettings();
   const chunks = sessionChunks(req, name);
   if (!chunks.value) return { session: null, token: null };
   const secret = getEnv().NEXTAUTH_SECRET;
   const callbacks = options.callbacks as CallbacksOptions;
   try {
-    const decoded = decodeSessionToken(chunks.value, secret);
+    const decoded = decodeCookie(chunks.value, secret);
     // Called as next-auth's session route calls them: the token only, no account (not a sign-in).
     const token = await callbacks.jwt({ token: decoded } as JwtParams);
     const nowMs = Date.now();
@@ -166,13 +192,13 @@ async function read(req: RequestWithCookies, res: ServerResponse, options: NextA
  * null when signed out, `{ expires, error }` when it cannot be confirmed now, else the user with their roles.
  * Sets a cookie on `res` only when the cookie's contents change.
  */
-export async function readSession(req: RequestWithCookies, res: ServerResponse): Promise<Session | null> {
+export async function readSession(req: SessionRequest, res: ServerResponse): Promise<Session | null> {
   return (await read(req, res, getAuthOptions())).session;
 }
 
 /** A confirmed signed-in session, its app session id and Keycloak user id (for server-side token use), or null. */
 export async function readConfirmedSession(
-  req: RequestWithCookies,
+  req: SessionRequest,
   res: ServerResponse,
 ): Promise<{ session: Session; sessionId: string; sub: string } | null> {
   const { session, token } = await read(req, res, getAuthOptions());
@@ -181,7 +207,7 @@ export async function readConfirmedSession(
 }
 
 /** GET /api/auth/session, answered as next-auth's route answers it (same JSON, same cache headers). */
-export async function sendSession(req: RequestWithCookies, res: ServerResponse & { send(body: unknown): void }): Promise<void> {
+export async function sendSession(req: SessionRequest, res: ServerResponse & { send(body: unknown): void }): Promise<void> {
   const session = await readSession(req, res);
   res.statusCode = 200;
   res.setHeader("Content-Type", "application/json");

@@ -14,7 +14,7 @@ import { CLIENT_ID, CLIENT_SECRET, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
 import { server } from "@/mocks/server";
 import { captureLogs } from "@/testing/captureLogs";
 import { setupMswServer } from "@/testing/mswLifecycle";
-import sessionRoute from "@/pages/api/auth/[...nextauth]";
+import sessionRoute from "@/pages/api/auth/session";
 
 // The app reads its configuration once, on first use: these are the values of this whole file.
 const SECRET = "session-reader-test-secret-0123456789abcdef";
@@ -360,7 +360,7 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
 });
 
 describe("readSession (page guards, getServerSideProps)", () => {
-  it("reads the cookie from the raw header when the request carries no parsed cookies", async () => {
+  it("finds the session cookie among others in the raw header", async () => {
     const store = createMemoryStore();
     await seedTokens(store);
     services.__store = store;
@@ -371,6 +371,42 @@ describe("readSession (page guards, getServerSideProps)", () => {
     expect(session?.user).toMatchObject({ email: "alice@example.com", realmRoles: ["user"] });
     expect(setCookie).toEqual([]);
     await store.close();
+  });
+});
+
+describe("the same cookie read again (decoded cookies are remembered)", () => {
+  const res = () => ({ written: [] as string[], getHeader: () => undefined, setHeader(_name: string, value: string[]) { this.written.push(...value); } });
+
+  it("still ends the session at its next read once it is revoked", async () => {
+    const store = createMemoryStore();
+    await seedTokens(store);
+    services.__store = store;
+    const cookie = await validCookie();
+    expect(await readSession({ headers: { cookie } }, res() as never)).toMatchObject({ user: { email: "alice@example.com" } });
+    await store.set(storeKeys.revokedSession("session-1"), "signed-out", 60_000);
+    const after = res();
+    expect(await readSession({ headers: { cookie } }, after as never)).toBeNull();
+    expect(after.written).toEqual([`${COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`]);
+    await store.close();
+  });
+
+  it("still refuses it once the cookie itself has expired", async () => {
+    const store = createMemoryStore();
+    await seedTokens(store);
+    services.__store = store;
+    const cookie = await validCookie({}, SECRET, 30);
+    expect(await readSession({ headers: { cookie } }, res() as never)).not.toBeNull();
+    jest.useFakeTimers({ doNotFake: ["nextTick", "queueMicrotask", "setImmediate", "setInterval", "setTimeout"], now: Date.now() + 46_000 });
+    try {
+      const logs = captureLogs();
+      const after = res();
+      expect(await readSession({ headers: { cookie } }, after as never)).toBeNull();
+      logs.restore();
+      expect(after.written).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+      await store.close();
+    }
   });
 });
 
@@ -410,9 +446,8 @@ describe("refresh with short-lived access tokens (issue 9, item 3)", () => {
       const grantsBefore = grants;
       jest.setSystemTime(start + step * 250);
       const size = step % 2 === 0 ? 20 : 200;
-      const cookies = Object.fromEntries(cookie.split("; ").map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
       const responses = Array.from({ length: size }, res);
-      const sessions = await Promise.all(responses.map((r) => readSession({ headers: {}, cookies } as never, r as never)));
+      const sessions = await Promise.all(responses.map((r) => readSession({ headers: { cookie } } as never, r as never)));
       requests += size;
       expect(sessions.every((session) => session?.user)).toBe(true);
       // The browser keeps the newest cookie it was sent.
