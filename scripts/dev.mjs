@@ -3,6 +3,7 @@
 // - No .env.local and no .env: copies .env.example to .env.local (its values fit the built-in provider).
 // - KEYCLOAK_ISSUER answers discovery: that Keycloak is used as it is.
 // - It points at localhost and nothing answers: the built-in identity provider (idp/) is started there.
+// - `next dev` listens on 127.0.0.1 unless -H/--hostname or DEV_HOST says otherwise.
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -52,7 +53,11 @@ if (await answersDiscovery(issuer)) {
 }
 
 // `next dev` keeps the terminal (colours, its own Ctrl-C handling); the provider stops when it does.
-const next = spawn(process.execPath, [NEXT_BIN, "dev", ...process.argv.slice(2)], { stdio: "inherit" });
+// Loopback only, so Next's dev-only endpoints do not answer the LAN, unless asked: -H/--hostname or DEV_HOST.
+const args = process.argv.slice(2);
+const hostGiven = args.some((arg) => arg === "-H" || arg === "--hostname" || arg.startsWith("--hostname="));
+const hostArgs = hostGiven ? [] : ["-H", process.env.DEV_HOST || "127.0.0.1"];
+const next = spawn(process.execPath, [NEXT_BIN, "dev", ...hostArgs, ...args], { stdio: "inherit" });
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => next.kill(signal));
 next.on("exit", async (code) => {
   await idp?.stop();
