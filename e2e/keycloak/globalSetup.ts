@@ -59,6 +59,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
     const redis = await startRedis();
     stops.push(() => redis.stop());
+    process.env[KC_STACK.redisUrlEnv] = redis.url;
 
     const env = appEnv({
       publicUrl: KC_STACK.appA,
@@ -67,6 +68,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       redisUrl: redis.url,
       logoutTimeoutMs: KC_STACK.logoutTimeoutMs,
       refreshWaitMs: KC_STACK.refreshWaitMs,
+      reauthMaxAgeS: KC_STACK.reauthMaxAgeS,
     });
     const apps = await Promise.allSettled(
       (["a", "b"] as const).map((name) =>

@@ -27,6 +27,12 @@ export const KC_STACK = {
   /** How long a request waits for a refresh in the apps, in ms (a real Keycloak refresh takes tens of ms). */
   refreshWaitMs: 3000,
   keycloakAdmin: { username: "admin", password: "admin" },
+  /** /admin needs a password entered this recently (the minimum), so re-authentication happens within a test. */
+  reauthMaxAgeS: 10,
+  /** Instance C, started and stopped by the durable-logout spec, sharing the tier's Redis. */
+  appC: "http://localhost:3303",
+  /** Set by the global setup for the specs: the tier's Redis, for instances a spec starts itself. */
+  redisUrlEnv: "KEYCLOAK_TIER_REDIS_URL",
   /** Set by the global setup for the specs: the folder holding each app instance's log. */
   logDirEnv: "KEYCLOAK_TIER_LOG_DIR",
 } as const;
