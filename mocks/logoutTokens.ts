@@ -52,6 +52,6 @@ export function logoutClaims(overrides: Record<string, unknown> = {}): JWTPayloa
 }
 
 /** Signs claims as the realm does: RS256, the realm kid, typ logout+jwt unless told otherwise. */
-export function signLogoutToken(claims: JWTPayload, key: CryptoKey, typ = "logout+jwt"): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: REALM_KID, typ }).sign(key);
+export function signLogoutToken(claims: JWTPayload, key: CryptoKey, typ = "logout+jwt", kid = REALM_KID): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid, typ }).sign(key);
 }

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { AppError } from "../errors";
 
 const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
@@ -11,11 +11,14 @@ const MAX_TOKEN_AGE_S = 300;
 
 const invalid = (rule: string) => new AppError("LOGOUT_TOKEN_INVALID", rule);
 
+// Read by code, not by class: Next may bundle jose more than once, and `instanceof` fails across copies.
+const KEY_FETCH_CODES = new Set(["ERR_JWKS_TIMEOUT", "ERR_JWKS_INVALID", "ERR_JOSE_GENERIC"]);
+
 /** True for failures to fetch keys (timeout, non-200, bad JWKS, network), as opposed to a bad token. */
 function isKeyFetchFailure(error: unknown): boolean {
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
-  if (!(error instanceof errors.JOSEError)) return true;
-  return error.code === "ERR_JOSE_GENERIC";
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !code.startsWith("ERR_J")) return true;
+  return KEY_FETCH_CODES.has(code);
 }
 
 /** The validated claims the app acts on. */

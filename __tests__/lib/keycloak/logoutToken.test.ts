@@ -208,6 +208,17 @@ describe("verifyLogoutToken when the issuer's keys cannot be fetched", () => {
   });
 });
 
+describe("verifyLogoutToken with the issuer's published keys", () => {
+  it("rejects a token whose kid the issuer never published as a bad token (400), not as an outage", async () => {
+    const jwk = { ...(await exportJWK(realmKey.publicKey)), kid: KID, alg: "RS256", use: "sig" };
+    const uri = `${ISSUER}/protocol/openid-connect/certs-unknown-kid`;
+    server.use(http.get(uri, () => HttpResponse.json({ keys: [jwk] })));
+    const forged = await signLogoutToken(keycloakClaims(), otherKey.privateKey, "logout+jwt", "attacker");
+    const error = await verifyLogoutToken(forged, { ...expected(), keys: async () => remoteKeys(uri) }).catch((e: unknown) => e);
+    expect(isAppError(error, "LOGOUT_TOKEN_INVALID")).toBe(true);
+  });
+});
+
 describe("verifyLogoutToken looks at the token before any network call", () => {
   it.each([
     ["junk", "not-a-token"],
