@@ -26,7 +26,7 @@ afterAll(() => server.close());
 
 const alice: Session = {
   expires: new Date(Date.now() + 3600_000).toISOString(),
-  user: { name: "Alice Example", email: "alice@example.com", realmRoles: ["user"], clientRoles: [] },
+  user: { name: "Alice Example", email: "alice@example.com", realmRoles: ["user"], clientRoles: [], authTime: null },
 };
 
 function renderWithSession(session: Session | null) {

@@ -25,7 +25,7 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const expires = new Date(Date.now() + 3600_000).toISOString();
-const alice: Session = { expires, user: { name: "Alice", email: "alice@example.com", realmRoles: ["user"], clientRoles: [] } };
+const alice: Session = { expires, user: { name: "Alice", email: "alice@example.com", realmRoles: ["user"], clientRoles: [], authTime: null } };
 
 function renderSignOut(session: Session | null, query: Record<string, string> = {}): NextAuthTraffic {
   jest.mocked(useRouter).mockReturnValue({ pathname: "/auth/signout", query } as unknown as ReturnType<typeof useRouter>);
