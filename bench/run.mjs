@@ -33,6 +33,9 @@ const CONFIG = {
   hangSignOuts: 5,
   logoutTimeoutMs: 1500,
   refreshTtlS: 15,
+  // Row 4b: a short access-token lifespan under sustained load.
+  shortTtlS: 3,
+  shortTtlRunS: num("BENCH_SHORT_TTL_RUN_S", 12),
   burstSizes: [20, 200],
   ports: { apps: [3201, 3202, 3203, 3204], idp: 8280, redis: 6480 },
 };
@@ -99,11 +102,15 @@ async function throughputRows(sessions, procs) {
   const redisCpu = cpuOf(procs.redis, procs.redisServer);
   const targets = [
     { key: "health", url: `${APP.memory}/api/health`, cpuMs: memoryCpu },
+    // The bare route receiving the same request headers as the session route (issue 9's baseline).
+    { key: "healthCookie", url: `${APP.memory}/api/health`, headers: cookie(sessions.memory), cpuMs: memoryCpu },
     { key: "sessionMemory", url: `${APP.memory}/api/auth/session`, headers: cookie(sessions.memory), cpuMs: memoryCpu },
     { key: "sessionRedis", url: `${APP.redis}/api/auth/session`, headers: cookie(sessions.redis), cpuMs: redisCpu },
-    // Splits row 1: next-auth's route without a cookie, i.e. without decrypt, store read and re-encrypt.
+    // Splits row 1: the session route without a cookie, i.e. without decrypt and store read.
     { key: "sessionNoCookie", url: `${APP.memory}/api/auth/session`, cpuMs: memoryCpu },
     { key: "profileSignedIn", url: `${APP.memory}/profile`, headers: cookie(sessions.memory), cpuMs: memoryCpu },
+    // The same page without the guard (pages/bench/profile-unguarded.tsx), same cookie.
+    { key: "profileUnguarded", url: `${APP.memory}/bench/profile-unguarded`, headers: cookie(sessions.memory), cpuMs: memoryCpu },
     { key: "homeSignedOut", url: `${APP.memory}/`, cpuMs: memoryCpu },
     { key: "homeSignedIn", url: `${APP.memory}/`, headers: cookie(sessions.memory), cpuMs: memoryCpu },
   ];
@@ -141,15 +148,17 @@ async function throughputRows(sessions, procs) {
     medians: Object.fromEntries(targets.map((t) => [t.key, summary(t.key)])),
     ratios: {
       sessionVsHealth: ratio("sessionMemory", "health"),
+      sessionVsHealthCookie: ratio("sessionMemory", "healthCookie"),
       sessionNoCookieVsHealth: ratio("sessionNoCookie", "health"),
-      profileVsHomeSignedOut: ratio("profileSignedIn", "homeSignedOut"),
+      profileVsUnguarded: ratio("profileSignedIn", "profileUnguarded"),
       homeSignedInVsSignedOut: ratio("homeSignedIn", "homeSignedOut"),
       redisVsMemory: ratio("sessionRedis", "sessionMemory"),
     },
     cpuRatios: {
       sessionVsHealth: cpuRatio("sessionMemory", "health"),
+      sessionVsHealthCookie: cpuRatio("sessionMemory", "healthCookie"),
       sessionNoCookieVsHealth: cpuRatio("sessionNoCookie", "health"),
-      profileVsHomeSignedOut: cpuRatio("profileSignedIn", "homeSignedOut"),
+      profileVsUnguarded: cpuRatio("profileSignedIn", "profileUnguarded"),
       homeSignedInVsSignedOut: cpuRatio("homeSignedIn", "homeSignedOut"),
       redisVsMemory: cpuRatio("sessionRedis", "sessionMemory"),
     },
@@ -308,6 +317,49 @@ async function refreshBurstRows() {
   return { results, summary };
 }
 
+/**
+ * Row 4b: sustained load on one session whose access tokens live `shortTtlS` seconds (single-use refresh tokens):
+ * refresh grants against the refresh points the lifespan allows, so a fresh token that is already due shows.
+ */
+async function shortLifespanRows() {
+  const lifespanS = CONFIG.shortTtlS;
+  const durationS = CONFIG.shortTtlRunS;
+  const plans = [
+    { key: "memory20", store: "memory", connections: [20], targets: [APP.memory] },
+    { key: "memory200", store: "memory", connections: [200], targets: [APP.memory] },
+    { key: "redis20", store: "redis", connections: [10, 10], targets: [APP.redis, APP.redis2] },
+  ];
+  const rows = {};
+  for (const plan of plans) {
+    const session = await login(plan.targets[0], USERS.alice);
+    const before = (await idpControl.stats()).refreshGrants;
+    const parts = await Promise.all(
+      plan.targets.map((url, i) =>
+        throughput({ url: `${url}/api/auth/session`, headers: { cookie: session.cookieHeader }, connections: plan.connections[i], durationS }),
+      ),
+    );
+    const refreshGrants = (await idpControl.stats()).refreshGrants - before;
+    const after = await fetch(`${plan.targets[0]}/api/auth/session`, { headers: { cookie: session.cookieHeader } });
+    const requests = parts.reduce((n, p) => n + p.requests, 0);
+    rows[plan.key] = {
+      store: plan.store,
+      connections: plan.connections.reduce((a, b) => a + b, 0),
+      lifespanS,
+      durationS,
+      requests,
+      failed: parts.reduce((n, p) => n + p.non2xx + p.errors, 0),
+      refreshGrants,
+      // Expiries are whole seconds and the margin is at most a quarter of the lifespan: one refresh per token can
+      // come every 0.75 * lifespan - 1 s at the earliest, and no later than every lifespan.
+      maxGrantsOnePerExpiry: Math.ceil(durationS / (0.75 * lifespanS - 1)) + 1,
+      minGrantsOnePerExpiry: Math.floor(durationS / lifespanS),
+      aliveAfter: hasUser(after.status, await after.text()),
+    };
+    say(`  ${lifespanS} s lifespan, ${plan.key}: ${refreshGrants} grant(s) in ${durationS} s over ${requests} requests, alive after: ${rows[plan.key].aliveAfter}`);
+  }
+  return rows;
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -349,6 +401,11 @@ async function main() {
     idp = await startIdp({ IDP_ACCESS_TOKEN_TTL_S: String(CONFIG.refreshTtlS), IDP_REVOKE_REFRESH_TOKEN: "true" });
     const bursts = await refreshBurstRows();
 
+    say(`row 4b: sustained load with ${CONFIG.shortTtlS} s access tokens (IdP restarted, refresh token rotation on) ...`);
+    await idp.stop();
+    idp = await startIdp({ IDP_ACCESS_TOKEN_TTL_S: String(CONFIG.shortTtlS), IDP_REVOKE_REFRESH_TOKEN: "true" });
+    const shortLifespan = await shortLifespanRows();
+
     const results = {
       date: new Date().toISOString(),
       machine: { ...machineFacts(ROOT), loadAverageAtStart, loadAverageAtEnd: os.loadavg().map((v) => round(v, 2)) },
@@ -358,6 +415,7 @@ async function main() {
       load,
       signOuts,
       bursts,
+      shortLifespan,
     };
     mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
     writeFileSync(path.join(ROOT, "bench", "results", "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
