@@ -1,16 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-
-/** One of the user's Keycloak sessions, as GET /api/account/sessions returns it (times in epoch seconds). */
-interface AccountSession {
-  id: string;
-  device: string;
-  browser: string;
-  ipAddress: string;
-  startedAt: number;
-  lastAccessAt: number;
-  current: boolean;
-  apps: string[];
-}
+import type { AccountSession } from "@/types/accountSession";
 
 const when = (epochS: number) => (epochS ? new Date(epochS * 1000).toLocaleString() : "—");
 

@@ -4,21 +4,10 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
 import { AccountSessions } from "@/components/AccountSessions";
+import { setupPageMswServer } from "@/testing/mswLifecycle";
 
-const server = setupServer();
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-  // "Sign out everywhere" ends with a full page load, which jsdom does not implement; that notice is expected.
-  const original = console.error;
-  jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    if (String(args[0]).includes("Not implemented: navigation")) return;
-    original(...args);
-  });
-});
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = setupPageMswServer();
 
 const sessions = [
   { id: "mine", device: "Linux", browser: "Chrome/142", ipAddress: "127.0.0.1", startedAt: 1796120197, lastAccessAt: 1796120200, expiresAt: 1796156197, current: true, apps: ["Next.js app"] },

@@ -4,25 +4,14 @@
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
 import { SessionProvider } from "next-auth/react";
 import type { Session } from "next-auth";
 import { AuthButton } from "@/components/AuthButton";
 import { UserSummary } from "@/components/UserSummary";
 import { nextAuthApiHandlers, type NextAuthTraffic } from "@/mocks/nextAuthApi";
+import { setupPageMswServer } from "@/testing/mswLifecycle";
 
-const server = setupServer();
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-  // signIn()/signOut() end by navigating, which jsdom does not implement; that notice is expected here.
-  const original = console.error;
-  jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    if (String(args[0]).includes("Not implemented: navigation")) return;
-    original(...args);
-  });
-});
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = setupPageMswServer();
 
 const alice: Session = {
   expires: new Date(Date.now() + 3600_000).toISOString(),

@@ -1,21 +1,8 @@
 import axios from "axios";
+import type { AccountSession } from "@/types/accountSession";
 import { AppError } from "../errors";
 
-/** One of the user's Keycloak sessions, as "Your sessions" shows it. Times are epoch seconds. */
-export interface AccountSession {
-  id: string;
-  /** Operating system and device, e.g. "Linux", "iPhone". */
-  device: string;
-  browser: string;
-  ipAddress: string;
-  startedAt: number;
-  lastAccessAt: number;
-  expiresAt: number;
-  /** The session the access token belongs to: this browser's. */
-  current: boolean;
-  /** Names of the applications signed in through it. */
-  apps: string[];
-}
+export type { AccountSession };
 
 interface DeviceRepresentation {
   os?: string;

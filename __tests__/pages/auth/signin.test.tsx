@@ -3,26 +3,16 @@
  */
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { setupServer } from "msw/node";
 import { SessionProvider } from "next-auth/react";
 import { useRouter } from "next/router";
 import { sessionErrorMessage } from "@/components/sessionErrorMessage";
 import { nextAuthApiHandlers, type NextAuthTraffic } from "@/mocks/nextAuthApi";
 import SignIn from "@/pages/auth/signin";
+import { setupPageMswServer } from "@/testing/mswLifecycle";
 
 jest.mock("next/router", () => ({ useRouter: jest.fn() }));
 
-const server = setupServer();
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-  const original = console.error;
-  jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    if (String(args[0]).includes("Not implemented: navigation")) return;
-    original(...args);
-  });
-});
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = setupPageMswServer();
 
 /** The sign-in page as next-auth sends a visitor to it, with these query parameters. */
 function renderSignIn(query: Record<string, string>): NextAuthTraffic {

@@ -3,26 +3,16 @@
  */
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { setupServer } from "msw/node";
 import type { Session } from "next-auth";
 import { SessionProvider } from "next-auth/react";
 import { useRouter } from "next/router";
 import { nextAuthApiHandlers, type NextAuthTraffic } from "@/mocks/nextAuthApi";
 import SignOut from "@/pages/auth/signout";
+import { setupPageMswServer } from "@/testing/mswLifecycle";
 
 jest.mock("next/router", () => ({ useRouter: jest.fn() }));
 
-const server = setupServer();
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-  const original = console.error;
-  jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    if (String(args[0]).includes("Not implemented: navigation")) return;
-    original(...args);
-  });
-});
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = setupPageMswServer();
 
 const expires = new Date(Date.now() + 3600_000).toISOString();
 const alice: Session = { expires, user: { name: "Alice", email: "alice@example.com", realmRoles: ["user"], clientRoles: [], authTime: null } };

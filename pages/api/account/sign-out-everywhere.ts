@@ -4,6 +4,7 @@ import { getAccessToken } from "@/lib/nextauth/accessToken";
 import { getKeycloak, getStore } from "@/lib/services";
 import { SESSION_MAX_AGE_S } from "@/lib/session/sessionPolicy";
 import { signOutEverywhere } from "@/lib/session/signOutEverywhere";
+import { allowMethod } from "@/lib/http/allowMethod";
 
 /**
  * POST (JSON): ends every Keycloak session of the user and every app session of the user on every instance, this
@@ -11,11 +12,7 @@ import { signOutEverywhere } from "@/lib/session/signOutEverywhere";
  */
 export default async function signOutEverywhereRoute(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   res.setHeader("Cache-Control", "no-store");
-  if (req.method !== "POST") {
-    res.setHeader("Allow", "POST");
-    res.status(405).json({ error: "method_not_allowed" });
-    return;
-  }
+  if (!allowMethod(req, res, "POST")) return;
   if (!(req.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) {
     res.status(415).json({ error: "json_required" });
     return;

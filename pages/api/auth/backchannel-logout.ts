@@ -5,6 +5,7 @@ import { describeUnknown, log } from "@/lib/log";
 import { getKeycloak, getStore } from "@/lib/services";
 import { acceptBackchannelLogout } from "@/lib/session/backchannelLogout";
 import { SESSION_MAX_AGE_S } from "@/lib/session/sessionPolicy";
+import { allowMethod } from "@/lib/http/allowMethod";
 
 // A logout token is about 1 KB; anything far larger is refused before parsing.
 const MAX_BODY_BYTES = 16 * 1024;
@@ -14,11 +15,7 @@ export const config = { api: { bodyParser: false } };
 /** Keycloak's "Backchannel logout URL": OpenID Connect Back-Channel Logout 1.0, §2.5-2.8. */
 export default async function backchannelLogout(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   res.setHeader("Cache-Control", "no-store");
-  if (req.method !== "POST") {
-    res.setHeader("Allow", "POST");
-    res.status(405).json({ error: "method_not_allowed" });
-    return;
-  }
+  if (!allowMethod(req, res, "POST")) return;
 
   const form = await readFormBody(req, MAX_BODY_BYTES);
   if (!form.ok) {

@@ -4,24 +4,26 @@ import { isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { getAccessToken } from "@/lib/nextauth/accessToken";
 import { getKeycloak } from "@/lib/services";
+import { allowMethod } from "@/lib/http/allowMethod";
 
 const USERINFO_TIMEOUT_MS = 3000;
 
 /** Example of a server-side call to a Keycloak-protected resource: the user's userinfo, with the access token. */
-export default async function userinfo(req: NextApiRequest, res: NextApiResponse) {
+export default async function userinfo(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   res.setHeader("Cache-Control", "private, no-store");
-  if (req.method !== "GET") {
-    res.setHeader("Allow", "GET");
-    return res.status(405).json({ error: "method_not_allowed" });
-  }
+  if (!allowMethod(req, res, "GET")) return;
   let auth: Awaited<ReturnType<typeof getAccessToken>>;
   try {
     auth = await getAccessToken(req, res);
   } catch (error) {
     if (!isAppError(error, "STORE_UNAVAILABLE")) throw error;
-    return res.status(503).json({ error: "session_store_unavailable" });
+    res.status(503).json({ error: "session_store_unavailable" });
+    return;
   }
-  if (!auth) return res.status(401).json({ error: "not_signed_in" });
+  if (!auth) {
+    res.status(401).json({ error: "not_signed_in" });
+    return;
+  }
 
   try {
     const { userinfo_endpoint } = await getKeycloak().discover();
@@ -31,9 +33,9 @@ export default async function userinfo(req: NextApiRequest, res: NextApiResponse
       signal: AbortSignal.timeout(USERINFO_TIMEOUT_MS),
     });
     const { sub, name, email, preferred_username } = response.data;
-    return res.status(200).json({ sub, name, email, preferred_username });
+    res.status(200).json({ sub, name, email, preferred_username });
   } catch (error) {
     log.warn("USERINFO_FAILED", { status: axios.isAxiosError(error) ? error.response?.status : undefined });
-    return res.status(502).json({ error: "keycloak_unavailable" });
+    res.status(502).json({ error: "keycloak_unavailable" });
   }
 }

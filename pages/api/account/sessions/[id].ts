@@ -2,6 +2,7 @@ import type { NextApiRequest, NextApiResponse } from "next";
 import { sendError } from "@/lib/http/sendError";
 import { getAccessToken } from "@/lib/nextauth/accessToken";
 import { getKeycloak } from "@/lib/services";
+import { allowMethod } from "@/lib/http/allowMethod";
 
 /**
  * DELETE: ends one of the user's other Keycloak sessions (Keycloak sends its back-channel logout). A DELETE from
@@ -9,11 +10,7 @@ import { getKeycloak } from "@/lib/services";
  */
 export default async function endAccountSession(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   res.setHeader("Cache-Control", "no-store");
-  if (req.method !== "DELETE") {
-    res.setHeader("Allow", "DELETE");
-    res.status(405).json({ error: "method_not_allowed" });
-    return;
-  }
+  if (!allowMethod(req, res, "DELETE")) return;
   const id = typeof req.query.id === "string" ? req.query.id : "";
   try {
     const auth = await getAccessToken(req, res);

@@ -2,15 +2,12 @@ import type { NextApiRequest, NextApiResponse } from "next";
 import { sendError } from "@/lib/http/sendError";
 import { getAccessToken } from "@/lib/nextauth/accessToken";
 import { getKeycloak } from "@/lib/services";
+import { allowMethod } from "@/lib/http/allowMethod";
 
 /** GET: the signed-in user's Keycloak sessions ("Your sessions" on /profile), from Keycloak's Account REST API. */
 export default async function accountSessions(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   res.setHeader("Cache-Control", "private, no-store");
-  if (req.method !== "GET") {
-    res.setHeader("Allow", "GET");
-    res.status(405).json({ error: "method_not_allowed" });
-    return;
-  }
+  if (!allowMethod(req, res, "GET")) return;
   try {
     const auth = await getAccessToken(req, res);
     if (!auth) {
