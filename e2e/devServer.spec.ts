@@ -49,7 +49,7 @@ test("npm run dev starts the built-in provider, and sign-in and sign-out work in
   });
 
   await test.step("sign out; Sign in shows the login form again", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page.getByText("You are signed out.")).toBeVisible({ timeout: 60_000 });
     await page.goto(`${DEV_URL}/`);
     await page.getByRole("button", { name: "Sign in" }).click();

@@ -24,7 +24,7 @@ test("sign-out ends the Keycloak session: the next sign-in asks for the password
   });
 
   await test.step("sign out", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page.getByText("You are signed out.")).toBeVisible();
     expect(await idp.countSessions("alice")).toBe(liveSessions - 1);
   });
@@ -50,7 +50,7 @@ test("sign-out completes within the bound when Keycloak's logout hangs, and the 
   await idp.setFault("logout", "hang");
 
   const started = Date.now();
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByText("You are signed out.")).toBeVisible();
   // The bound plus page navigation; without the timeout this would wait forever.
   expect(Date.now() - started).toBeLessThan(STACK.logoutTimeoutMs + 3000);
@@ -67,7 +67,7 @@ test("when Keycloak's logout fails with 503, the next sign-in still asks for cre
   await signIn(page, USERS.alice);
   await idp.setFault("logout", "status503");
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByText("You are signed out.")).toBeVisible();
 
   await idp.clearFaults();

@@ -46,7 +46,7 @@ test("app pages, API routes and the provider's pages carry the security headers"
 test("while Keycloak's logout hangs, Sign out says Signing out… and cannot be clicked again, then the user is signed out", async ({ page }) => {
   await signIn(page, USERS.alice);
   await idp.setFault("logout", "hang");
-  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("banner").getByRole("button", { name: "Sign out", exact: true }).click();
   const busy = page.getByRole("banner").getByRole("button", { name: "Signing out…" });
   await expect(busy).toBeDisabled();
   await expect(busy).toHaveAttribute("aria-busy", "true");

@@ -18,7 +18,7 @@ test("sign-out ends the Keycloak session, Keycloak's back-channel call reaches t
 
   const backchannelBefore = appLogCount("BACKCHANNEL_LOGOUT_ACCEPTED");
   await test.step("sign out", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page.getByText("You are signed out.")).toBeVisible();
   });
 

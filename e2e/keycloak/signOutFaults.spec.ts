@@ -31,7 +31,7 @@ for (const [mode, what] of faults) {
 
     await test.step("sign-out completes within the logout timeout", async () => {
       const started = Date.now();
-      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Sign out", exact: true }).click();
       await expect(page.getByText("You are signed out.")).toBeVisible();
       expect(Date.now() - started).toBeLessThan(SIGN_OUT_BUDGET_MS);
     });
