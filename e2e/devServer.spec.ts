@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { appEnv } from "../testing/appServer.mjs";
@@ -29,6 +30,27 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await dev?.stop();
+});
+
+/** Local addresses of the TCP sockets listening on `port` (IPv4 and IPv6), read from /proc: no packet is sent. */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  return ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((file) =>
+    readFileSync(file, "utf8")
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      // Columns: sl, local address (hex ip:port), remote address, state (0A = LISTEN).
+      .filter((cols) => cols[1]?.endsWith(`:${hexPort}`) && cols[3] === "0A")
+      .map((cols) => cols[1].split(":")[0]),
+  );
+}
+
+test("npm run dev listens on loopback only, so Next's dev endpoints do not answer the network", () => {
+  const addresses = listeningAddresses(Number(new URL(DEV_URL).port));
+  expect(addresses.length).toBeGreaterThan(0);
+  // 127.0.0.1 in /proc's little-endian hex; an all-interfaces bind would show 00000000 (or :: in tcp6).
+  expect(addresses).toEqual(addresses.map(() => "0100007F"));
 });
 
 test("npm run dev starts the built-in provider, and sign-in and sign-out work in development mode", async ({ page }) => {
