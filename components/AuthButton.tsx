@@ -2,7 +2,7 @@ import { signIn, signOut, useSession } from "next-auth/react";
 import { BusyButton } from "./BusyButton";
 import { hasSessionToEnd } from "./sessionState";
 
-/** "Sign in" when signed out, "Sign out" while a session exists (even one that cannot be confirmed right now). */
+/** "Sign in" when signed out, "Sign out" while a session exists (even one that cannot be confirmed right now); sign-out lands on the signed-out home page, never on a protected page that would ask to sign in again. */
 export function AuthButton() {
   const { data: session, status } = useSession();
   if (status === "loading") {
@@ -13,7 +13,7 @@ export function AuthButton() {
     );
   }
   if (hasSessionToEnd(session)) {
-    return <BusyButton label="Sign out" busyLabel="Signing out…" action={() => signOut()} />;
+    return <BusyButton label="Sign out" busyLabel="Signing out…" action={() => signOut({ callbackUrl: "/" })} />;
   }
   return <BusyButton label="Sign in" busyLabel="Signing in…" action={() => signIn("keycloak")} />;
 }

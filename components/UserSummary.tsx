@@ -11,7 +11,7 @@ export function UserSummary() {
     return (
       <div role="alert">
         <p>{sessionErrorMessage(session.error)}</p>
-        <BusyButton label="Sign out" busyLabel="Signing out…" action={() => signOut()} />
+        <BusyButton label="Sign out" busyLabel="Signing out…" action={() => signOut({ callbackUrl: "/" })} />
       </div>
     );
   }

@@ -71,6 +71,8 @@ describe("AuthButton and UserSummary", () => {
     await userEvent.click(await screen.findByRole("button", { name: "Sign out" }));
     await waitFor(() => expect(traffic.signOutBodies).toHaveLength(1));
     expect(traffic.signOutBodies[0].get("csrfToken")).toBe("csrf-test-token");
+    // Wherever the user signs out (a protected page too), they land on the signed-out home page.
+    expect(traffic.signOutBodies[0].get("callbackUrl")).toBe("/");
   });
 
   it("Sign in starts the Keycloak sign-in with next-auth's signIn('keycloak')", async () => {
