@@ -4,6 +4,6 @@ export async function register() {
     const { checkEnvOrExit } = await import("./lib/config/checkEnvOrExit");
     checkEnvOrExit();
     const { startBackgroundWork } = await import("./lib/services");
-    await startBackgroundWork();
+    startBackgroundWork();
   }
 }

@@ -1,3 +1,5 @@
+import { isAppError } from "./errors";
+
 /**
  * The app's one log helper: `[auth] LEVEL CODE key=value ...`, one line per event. Callers pass facts, never tokens,
  * cookies or URLs that carry id_token_hint.
@@ -39,4 +41,9 @@ export function describeUnknown(error: unknown): Facts {
   if (!(error instanceof Error)) return { name: typeof error, message: String(error) };
   const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : undefined;
   return { name: error.name, message: error.message, stack: error.stack?.split("\n").slice(1, 6).join(" | ").trim(), cause };
+}
+
+/** The facts of any thrown value for a log line: an AppError's code and message, else describeUnknown's. */
+export function describeError(error: unknown): Facts {
+  return isAppError(error) ? { code: error.code, reason: error.message } : describeUnknown(error);
 }

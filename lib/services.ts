@@ -1,5 +1,7 @@
 import { getEnv } from "./config/env";
 import { createKeycloakClient, type KeycloakClient } from "./keycloak/keycloakClient";
+import { startLogoutRetries } from "./session/logoutQueue";
+import { SESSION_MAX_AGE_S } from "./session/sessionPolicy";
 import { createMemoryStore } from "./store/memoryStore";
 import { createRedisStore } from "./store/redisStore";
 import type { KeyValueStore } from "./store/keyValueStore";
@@ -39,8 +41,6 @@ export function getKeycloak(): KeycloakClient {
 }
 
 /** Starts the process's background work: retries of Keycloak logouts that failed at sign-out (lib/session/logoutQueue.ts). */
-export async function startBackgroundWork(): Promise<void> {
-  const { startLogoutRetries } = await import("./session/logoutQueue");
-  const { SESSION_MAX_AGE_S } = await import("./session/sessionPolicy");
+export function startBackgroundWork(): void {
   startLogoutRetries(() => ({ keycloak: getKeycloak(), store: getStore(), sessionMaxAgeS: SESSION_MAX_AGE_S }));
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { httpStatusOf, isAppError } from "../errors";
-import { describeUnknown, log } from "../log";
+import { describeError, log } from "../log";
 
 /** What a person should read for an error an API route answers with. */
 const MESSAGES: Partial<Record<string, string>> = {
@@ -15,8 +15,8 @@ const MESSAGES: Partial<Record<string, string>> = {
  */
 export function sendError(res: ServerResponse, error: unknown, logCode: string): void {
   const status = httpStatusOf(error);
-  if (isAppError(error)) log.warn(logCode, { code: error.code, status, reason: error.message });
-  else log.error(`${logCode}_UNEXPECTED`, describeUnknown(error));
+  if (isAppError(error)) log.warn(logCode, { ...describeError(error), status });
+  else log.error(`${logCode}_UNEXPECTED`, describeError(error));
   const code = isAppError(error) ? error.code : "INTERNAL_ERROR";
   res.statusCode = status;
   res.setHeader("Content-Type", "application/json");

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CallbacksOptions, NextAuthOptions, Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { getEnv } from "../config/env";
+import { appendSetCookie } from "../http/appendSetCookie";
 import { SESSION_MAX_AGE_S } from "../session/sessionPolicy";
 import { getAuthOptions } from "./authOptions";
 import { checkTimes, decodeSessionToken, encodeSessionToken } from "./cookieCodec";
@@ -129,12 +130,9 @@ function serialize(write: CookieWrite, secure: boolean): string {
   return `${line}; SameSite=Lax`;
 }
 
-/** Appends Set-Cookie lines, keeping any already set (next-auth's setCookie does the same). */
+/** Sends `writes` as Set-Cookie lines, after any already set. */
 function setCookies(res: ServerResponse, writes: readonly CookieWrite[], secure: boolean): void {
-  if (writes.length === 0) return;
-  const existing = res.getHeader("Set-Cookie");
-  const lines = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  res.setHeader("Set-Cookie", [...lines, ...writes.map((write) => serialize(write, secure))]);
+  appendSetCookie(res, writes.map((write) => serialize(write, secure)));
 }
 
 /** True when the cookie would carry something new: a refreshed token, new expiries, another instance's newer token. */

@@ -129,8 +129,8 @@ export async function continueSession(token: JWT, deps: LifecycleDeps): Promise<
     throw error;
   }
 
-  // The refresh token expires with Keycloak's SSO session (idle or max): so does the app session. next-auth
-  // renews the cookie's own expiry on every read, so session.maxAge is enforced here from the sign-in time.
+  // The refresh token expires with Keycloak's SSO session (idle or max): so does the app session. session.maxAge
+  // is enforced here from the sign-in time, whatever expiry a cookie (or next-auth's own rolling one) carries.
   const now = nowS();
   if (token.refresh_expires_at && now >= token.refresh_expires_at) throw new SessionEndedError("EXPIRED");
   if (token.signedInAt && now >= token.signedInAt + deps.sessionMaxAgeS) throw new SessionEndedError("EXPIRED");

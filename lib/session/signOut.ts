@@ -1,6 +1,5 @@
 import type { JWT } from "next-auth/jwt";
-import { describeUnknown, log } from "../log";
-import { isAppError } from "../errors";
+import { describeError, log } from "../log";
 import type { KeycloakClient } from "../keycloak/keycloakClient";
 import { keycloakLogout } from "../keycloakLogout";
 import type { KeyValueStore } from "../store/keyValueStore";
@@ -32,8 +31,7 @@ export async function federatedSignOut(token: JWT | null | undefined, deps: Sign
       await deps.store.set(storeKeys.revokedSession(token.sessionId), "signed-out", deps.sessionMaxAgeS * 1000);
       await deps.store.delete(storeKeys.tokens(token.sessionId));
     } catch (error) {
-      const facts = isAppError(error, "STORE_UNAVAILABLE") ? { reason: "store unavailable" } : describeUnknown(error);
-      log.error("SIGNOUT_REVOKE_FAILED", { session: shortId(token.sessionId), ...facts });
+      log.error("SIGNOUT_REVOKE_FAILED", { session: shortId(token.sessionId), ...describeError(error) });
     }
   }
   if (!deps.federated || token.provider !== "keycloak" || !token.id_token) return;
@@ -47,8 +45,7 @@ export async function federatedSignOut(token: JWT | null | undefined, deps: Sign
     try {
       await enqueueLogout({ idToken: token.id_token, sid: token.sid, signedOutAt: Date.now() }, deps);
     } catch (error) {
-      const facts = isAppError(error, "STORE_UNAVAILABLE") ? { reason: "store unavailable" } : describeUnknown(error);
-      log.error("KEYCLOAK_LOGOUT_NOT_QUEUED", { ...facts, behaviour: "the browser's next sign-in still asks for credentials" });
+      log.error("KEYCLOAK_LOGOUT_NOT_QUEUED", { ...describeError(error), behaviour: "the browser's next sign-in still asks for credentials" });
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { NextApiRequest, NextApiResponse } from "next";
 import { httpStatusOf, isAppError } from "@/lib/errors";
 import { readFormBody } from "@/lib/http/readFormBody";
-import { describeUnknown, log } from "@/lib/log";
+import { describeError, log } from "@/lib/log";
 import { getKeycloak, getStore } from "@/lib/services";
 import { acceptBackchannelLogout } from "@/lib/session/backchannelLogout";
 import { SESSION_MAX_AGE_S } from "@/lib/session/sessionPolicy";
@@ -44,11 +44,8 @@ export default async function backchannelLogout(req: NextApiRequest, res: NextAp
     res.status(200).end();
   } catch (error) {
     const status = httpStatusOf(error);
-    if (isAppError(error)) {
-      log.error("BACKCHANNEL_LOGOUT_FAILED", { code: error.code, hint: "Keycloak does not retry: the session ends at its next refresh" });
-    } else {
-      log.error("BACKCHANNEL_LOGOUT_UNEXPECTED_ERROR", describeUnknown(error));
-    }
+    const code = isAppError(error) ? "BACKCHANNEL_LOGOUT_FAILED" : "BACKCHANNEL_LOGOUT_UNEXPECTED_ERROR";
+    log.error(code, { ...describeError(error), hint: "Keycloak does not retry: the session ends at its next refresh" });
     res.status(status).json({ error: status === 503 ? "temporarily_unavailable" : "server_error" });
   }
 }
