@@ -32,6 +32,15 @@ export async function createRealmKeys(): Promise<RealmKeys> {
   return { realmKey, otherKey, keys: createLocalJWKSet({ keys: [jwk] }), publicSpki: await exportSPKI(realmKey.publicKey) };
 }
 
+/** The realm's keys for a test file: generated in its beforeAll, read through the returned object in the tests. */
+export function setupRealmKeys(): RealmKeys {
+  const realm = {} as RealmKeys;
+  beforeAll(async () => {
+    Object.assign(realm, await createRealmKeys());
+  });
+  return realm;
+}
+
 /** Keycloak 26's logout token claims (ResourceAdminManager / LogoutToken.java); undefined removes a claim. */
 export function logoutClaims(overrides: Record<string, unknown> = {}): JWTPayload {
   const iat = Math.floor(Date.now() / 1000);

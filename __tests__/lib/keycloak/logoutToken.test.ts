@@ -4,36 +4,28 @@ import {
   UnsecuredJWT,
   exportJWK,
   type JWTPayload,
-  type JWTVerifyGetKey,
   type CryptoKey,
 } from "jose";
 import { http, HttpResponse } from "msw";
 import { isAppError, type AppError } from "@/lib/errors";
 import { remoteKeys, verifyLogoutToken, type LogoutTokenExpectations } from "@/lib/keycloak/logoutToken";
 import { CLIENT_ID, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
-import { BACKCHANNEL_EVENT, createRealmKeys, logoutClaims, REALM_KID, signLogoutToken, type RealmKeys } from "@/mocks/logoutTokens";
+import { BACKCHANNEL_EVENT, logoutClaims, REALM_KID, signLogoutToken, setupRealmKeys } from "@/mocks/logoutTokens";
 import { server } from "@/mocks/server";
 import { setupMswServer } from "@/testing/mswLifecycle";
 
 setupMswServer();
 
-let realmKey: RealmKeys["realmKey"];
-let otherKey: RealmKeys["otherKey"];
-let keys: JWTVerifyGetKey;
-let publicSpki: string;
-
-beforeAll(async () => {
-  ({ realmKey, otherKey, keys, publicSpki } = await createRealmKeys());
-});
+const realm = setupRealmKeys();
 
 const KID = REALM_KID;
-const expected = (): LogoutTokenExpectations => ({ issuer: ISSUER, clientId: CLIENT_ID, keys: async () => keys });
+const expected = (): LogoutTokenExpectations => ({ issuer: ISSUER, clientId: CLIENT_ID, keys: async () => realm.keys });
 const nowS = () => Math.floor(Date.now() / 1000);
 const keycloakClaims = logoutClaims;
 
 /** Signs claims as the realm would (RS256, the realm kid, typ logout+jwt unless told otherwise). */
 function sign(claims: JWTPayload, header: { typ?: string; key?: CryptoKey } = {}): Promise<string> {
-  return signLogoutToken(claims, header.key ?? realmKey.privateKey, header.typ);
+  return signLogoutToken(claims, header.key ?? realm.realmKey.privateKey, header.typ);
 }
 
 async function rejection(token: string): Promise<AppError> {
@@ -81,7 +73,7 @@ describe("verifyLogoutToken accepts", () => {
   });
 
   it("a token verified with keys fetched from the issuer's jwks_uri", async () => {
-    const jwk = { ...(await exportJWK(realmKey.publicKey)), kid: KID, alg: "RS256", use: "sig" };
+    const jwk = { ...(await exportJWK(realm.realmKey.publicKey)), kid: KID, alg: "RS256", use: "sig" };
     server.use(http.get(ENDPOINTS.certs, () => HttpResponse.json({ keys: [jwk] })));
     const token = await sign(keycloakClaims());
     await expect(verifyLogoutToken(token, { ...expected(), keys: async () => remoteKeys(ENDPOINTS.certs) })).resolves.toMatchObject({ sid: "sid-alice-1" });
@@ -90,13 +82,13 @@ describe("verifyLogoutToken accepts", () => {
 
 describe("verifyLogoutToken rejects with LOGOUT_TOKEN_INVALID", () => {
   it("a signature made with another key", async () => {
-    await rejection(await sign(keycloakClaims(), { key: otherKey.privateKey }));
+    await rejection(await sign(keycloakClaims(), { key: realm.otherKey.privateKey }));
   });
 
   it("a signature made with another key under an unknown kid", async () => {
     const token = await new SignJWT(keycloakClaims())
       .setProtectedHeader({ alg: "RS256", kid: "attacker", typ: "logout+jwt" })
-      .sign(otherKey.privateKey);
+      .sign(realm.otherKey.privateKey);
     await rejection(token);
   });
 
@@ -114,7 +106,7 @@ describe("verifyLogoutToken rejects with LOGOUT_TOKEN_INVALID", () => {
   });
 
   it("HS256 signed with the bytes of the realm's public key (algorithm confusion)", async () => {
-    const secret = new TextEncoder().encode(publicSpki);
+    const secret = new TextEncoder().encode(realm.publicSpki);
     const token = await new SignJWT(keycloakClaims())
       .setProtectedHeader({ alg: "HS256", kid: KID, typ: "logout+jwt" })
       .sign(secret);
@@ -210,10 +202,10 @@ describe("verifyLogoutToken when the issuer's keys cannot be fetched", () => {
 
 describe("verifyLogoutToken with the issuer's published keys", () => {
   it("rejects a token whose kid the issuer never published as a bad token (400), not as an outage", async () => {
-    const jwk = { ...(await exportJWK(realmKey.publicKey)), kid: KID, alg: "RS256", use: "sig" };
+    const jwk = { ...(await exportJWK(realm.realmKey.publicKey)), kid: KID, alg: "RS256", use: "sig" };
     const uri = `${ISSUER}/protocol/openid-connect/certs-unknown-kid`;
     server.use(http.get(uri, () => HttpResponse.json({ keys: [jwk] })));
-    const forged = await signLogoutToken(keycloakClaims(), otherKey.privateKey, "logout+jwt", "attacker");
+    const forged = await signLogoutToken(keycloakClaims(), realm.otherKey.privateKey, "logout+jwt", "attacker");
     const error = await verifyLogoutToken(forged, { ...expected(), keys: async () => remoteKeys(uri) }).catch((e: unknown) => e);
     expect(isAppError(error, "LOGOUT_TOKEN_INVALID")).toBe(true);
   });
@@ -230,7 +222,7 @@ describe("verifyLogoutToken looks at the token before any network call", () => {
       kind === "not-a-token"
         ? "not-a-token"
         : await sign(kind === "other-issuer" ? keycloakClaims({ iss: "http://evil.test/realms/nextjs" }) : keycloakClaims({ events: undefined }));
-    const error = await verifyLogoutToken(token, { ...expected(), keys: async () => (located++, keys) }).catch((e: unknown) => e);
+    const error = await verifyLogoutToken(token, { ...expected(), keys: async () => (located++, realm.keys) }).catch((e: unknown) => e);
     expect(isAppError(error, "LOGOUT_TOKEN_INVALID")).toBe(true);
     expect(located).toBe(0);
   });

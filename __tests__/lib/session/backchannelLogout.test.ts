@@ -4,7 +4,6 @@ import {
   UnsecuredJWT,
   type CryptoKey,
   type JWTPayload,
-  type JWTVerifyGetKey,
 } from "jose";
 import type { JWT } from "next-auth/jwt";
 import type { KeycloakClient } from "@/lib/keycloak/keycloakClient";
@@ -16,28 +15,21 @@ import { saveTokenState } from "@/lib/session/tokenState";
 import type { KeyValueStore } from "@/lib/store/keyValueStore";
 import { createMemoryStore } from "@/lib/store/memoryStore";
 import { testKeycloak } from "@/mocks/keycloak";
-import { createRealmKeys, logoutClaims, REALM_KID as KID, signLogoutToken, type RealmKeys } from "@/mocks/logoutTokens";
+import { logoutClaims, REALM_KID as KID, signLogoutToken, setupRealmKeys } from "@/mocks/logoutTokens";
 import { captureLogs } from "@/testing/captureLogs";
 
 const SESSION_MAX_AGE_S = 36_000;
 
-let realmKey: RealmKeys["realmKey"];
-let otherKey: RealmKeys["otherKey"];
-let keys: JWTVerifyGetKey;
-let publicSpki: string;
-
-beforeAll(async () => {
-  ({ realmKey, otherKey, keys, publicSpki } = await createRealmKeys());
-});
+const realm = setupRealmKeys();
 
 const nowS = () => Math.floor(Date.now() / 1000);
 /** The app's Keycloak client, with the realm's keys held locally instead of fetched. */
-const keycloak = (): KeycloakClient => ({ ...testKeycloak(), signingKeys: async () => keys });
+const keycloak = (): KeycloakClient => ({ ...testKeycloak(), signingKeys: async () => realm.keys });
 const deps = (store: KeyValueStore) => ({ keycloak: keycloak(), store, sessionMaxAgeS: SESSION_MAX_AGE_S });
 const lifecycle = (store: KeyValueStore): LifecycleDeps => ({ keycloak: keycloak(), store, refreshWaitMs: 500, sessionMaxAgeS: SESSION_MAX_AGE_S });
 const claims = logoutClaims;
 
-function sign(payload: JWTPayload, typ = "logout+jwt", key: CryptoKey = realmKey.privateKey): Promise<string> {
+function sign(payload: JWTPayload, typ = "logout+jwt", key: CryptoKey = realm.realmKey.privateKey): Promise<string> {
   return signLogoutToken(payload, key, typ);
 }
 
@@ -156,12 +148,12 @@ describe("acceptBackchannelLogout ends sessions", () => {
 
 describe("acceptBackchannelLogout rejects, with LOGOUT_TOKEN_INVALID, and leaves the store unchanged", () => {
   const cases: [string, () => Promise<string>][] = [
-    ["a signature made with another key", async () => sign(claims(), "logout+jwt", otherKey.privateKey)],
+    ["a signature made with another key", async () => sign(claims(), "logout+jwt", realm.otherKey.privateKey)],
     ["alg none", async () => new UnsecuredJWT(claims()).encode()],
     [
       "HS256 signed with the realm public key's bytes",
       () =>
-        new SignJWT(claims()).setProtectedHeader({ alg: "HS256", kid: KID, typ: "logout+jwt" }).sign(new TextEncoder().encode(publicSpki)),
+        new SignJWT(claims()).setProtectedHeader({ alg: "HS256", kid: KID, typ: "logout+jwt" }).sign(new TextEncoder().encode(realm.publicSpki)),
     ],
     ["a wrong iss", () => sign(claims({ iss: "http://evil.test/realms/nextjs" }))],
     ["a wrong aud", () => sign(claims({ aud: "another-client" }))],
