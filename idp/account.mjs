@@ -21,18 +21,39 @@ export function createAccountApi({ verifier, store, sessions, clientId, clientNa
     return uid ? { claims, uid } : undefined;
   }
 
+  const UNKNOWN_DEVICE = { browser: "Other/Unknown", os: "Other", osVersion: "Unknown", device: "Other", mobile: false, ipAddress: "" };
+
   function describe({ uid, payload, meta }, currentUid) {
     const sid = payload.authorizations?.[clientId]?.sid ?? uid;
+    const device = store.device(uid) ?? UNKNOWN_DEVICE;
     return {
       id: sid,
-      ipAddress: "",
+      ipAddress: device.ipAddress,
       started: Math.floor(meta.createdAtMs / 1000),
       lastAccess: Math.floor(meta.lastRefreshAtMs / 1000),
       expires: Math.floor(Date.now() / 1000) + store.remainingS(uid),
       clients: payload.authorizations?.[clientId] ? [{ clientId, clientName, userConsentRequired: false, inUse: false, offlineAccess: false }] : [],
-      browser: "Other/Unknown",
+      browser: device.browser,
       ...(uid === currentUid ? { current: true } : {}),
     };
+  }
+
+  /** Keycloak's `…/devices`: sessions grouped by the system they signed in from, each group with its latest activity. */
+  function devicesOf(own, currentUid) {
+    const groups = new Map();
+    for (const session of own) {
+      const { os, osVersion, device, mobile } = store.device(session.uid) ?? UNKNOWN_DEVICE;
+      const key = `${os}|${osVersion}|${device}`;
+      if (!groups.has(key)) groups.set(key, { os, osVersion, device, mobile, sessions: [] });
+      groups.get(key).sessions.push(describe(session, currentUid));
+    }
+    return [...groups.values()].map((group) => ({
+      ...group,
+      browser: group.sessions[0].browser,
+      ipAddress: group.sessions[0].ipAddress,
+      lastAccess: Math.max(...group.sessions.map((s) => s.lastAccess)),
+      ...(group.sessions.some((s) => s.current) ? { current: true } : {}),
+    }));
   }
 
   return {
@@ -50,11 +71,8 @@ export function createAccountApi({ verifier, store, sessions, clientId, clientNa
 
       if (req.method === "GET") {
         if (!roles.includes("view-profile") && !roles.includes("manage-account")) return sendJson(res, 403, { error: "HTTP 403 Forbidden" });
-        const list = own.map((s) => describe(s, auth.uid));
-        if (realmPath === `${PREFIX}/devices`) {
-          return sendJson(res, 200, list.length ? [{ os: "Other", osVersion: "Unknown", device: "Other", lastAccess: Math.max(...list.map((s) => s.lastAccess)), current: true, sessions: list }] : []);
-        }
-        if (realmPath === PREFIX) return sendJson(res, 200, list);
+        if (realmPath === `${PREFIX}/devices`) return sendJson(res, 200, devicesOf(own, auth.uid));
+        if (realmPath === PREFIX) return sendJson(res, 200, own.map((s) => describe(s, auth.uid)));
         return sendJson(res, 404, { error: "HTTP 404 Not Found" });
       }
 

@@ -15,6 +15,7 @@ import { createStats } from "./stats.mjs";
 import { createStore } from "./store.mjs";
 import { tokenEndpointMiddleware } from "./tokenEndpoint.mjs";
 import { createUserinfo } from "./userinfo.mjs";
+import { clientAddress, parseUserAgent } from "./userAgent.mjs";
 import { createVerifier } from "./verify.mjs";
 
 /** Wires the IdP together; returns a Node request handler and a close function. */
@@ -34,6 +35,11 @@ export function createIdp(config) {
   provider.Client.prototype.backchannelLogout = (sub, sid) => sendBackchannelLogout({ sub, sid });
   // oidc-provider answers its own failures with a bare server_error: the log says what broke.
   provider.on("server_error", (_ctx, err) => log(`error: oidc-provider: ${err?.message ?? err}`));
+  // Keycloak's account sessions show the browser, system and address each session signed in from.
+  provider.on("authorization.success", (ctx) => {
+    const uid = ctx.oidc.session?.uid;
+    if (uid) store.recordDevice(uid, { ...parseUserAgent(ctx.get("user-agent")), ipAddress: clientAddress(ctx.req) });
+  });
   provider.use(tokenEndpointMiddleware({
     paths: ROUTES, codec, store, sessions, stats, revokeRefreshToken: config.revokeRefreshToken,
   }));
@@ -42,7 +48,8 @@ export function createIdp(config) {
   const callback = provider.callback();
   const logout = createLogout({ config, provider, verifier, codec, store, sessions, stats });
   const userinfo = createUserinfo({ verifier, store, accounts });
-  const interactions = createInteractions({ provider, accounts, realmName: config.realmName });
+  const testUsers = config.showTestUsers ? config.users.filter((u) => u.password).map(({ username, password }) => ({ username, password })) : [];
+  const interactions = createInteractions({ provider, accounts, realmName: config.realmName, testUsers });
   const control = createControl({ sessions, faults, stats });
   const accountApi = createAccountApi({ verifier, store, sessions, clientId: config.client.clientId, clientName: config.client.name });
 

@@ -74,6 +74,8 @@ export function loadConfig(env = process.env) {
     ssoMaxS: positiveInt(env, "IDP_SSO_MAX_S", realm.ssoSessionMaxS),
     revokeRefreshToken: bool(env, "IDP_REVOKE_REFRESH_TOKEN", realm.revokeRefreshToken),
     backchannelTimeoutMs: positiveInt(env, "IDP_BACKCHANNEL_TIMEOUT_MS", BACKCHANNEL_TIMEOUT_MS),
+    // A dev provider: its login page lists the realm's users and passwords unless told not to.
+    showTestUsers: bool(env, "IDP_SHOW_TEST_USERS", true),
     devSecret: DEV_SECRET,
     client: Object.freeze({ ...client, backchannelLogoutUrl }),
     users: realm.users,

@@ -1,3 +1,5 @@
+import { Readable } from "node:stream";
+
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
@@ -34,6 +36,25 @@ export async function readForm(req) {
   const type = String(req.headers["content-type"] ?? "");
   const body = await readBody(req);
   return type.startsWith("application/x-www-form-urlencoded") ? Object.fromEntries(new URLSearchParams(body)) : {};
+}
+
+/**
+ * Puts a body back on a request whose body was read, for a handler that reads it again (oidc-provider reads the
+ * stream; a `req.body` fallback makes it warn): Koa's request then sees a fresh stream with the same headers.
+ * A plain stream, not an IncomingMessage: ending or dropping that one would close the client's socket.
+ * @param {{ req: any, request: { req: any }, response: { req: any } }} ctx Koa's context
+ * @param {string} body
+ */
+export function replaceRequestBody(ctx, body) {
+  const original = ctx.req;
+  const replay = Object.assign(Readable.from([Buffer.from(body)]), {
+    method: original.method,
+    url: original.url,
+    httpVersion: original.httpVersion,
+    headers: { ...original.headers, "content-length": String(Buffer.byteLength(body)) },
+    socket: original.socket,
+  });
+  ctx.req = ctx.request.req = ctx.response.req = replay;
 }
 
 /** Reads a JSON body; an empty body is {}. */

@@ -2,8 +2,11 @@ import { readForm, sendHtml } from "./http.mjs";
 import { log } from "./log.mjs";
 import { errorPage, loginPage } from "./pages.mjs";
 
-/** Local login form replacing oidc-provider's dev interactions (which load web fonts from the internet). */
-export function createInteractions({ provider, accounts, realmName }) {
+/**
+ * Local login form replacing oidc-provider's dev interactions (which load web fonts from the internet); `testUsers`
+ * ({ username, password }) are listed under it.
+ */
+export function createInteractions({ provider, accounts, realmName, testUsers = [] }) {
   async function details(req, res) {
     try {
       return await provider.interactionDetails(req, res);
@@ -25,14 +28,14 @@ export function createInteractions({ provider, accounts, realmName }) {
       return;
     }
     if (req.method !== "POST") {
-      sendHtml(res, 200, loginPage({ action, realmName }));
+      sendHtml(res, 200, loginPage({ action, realmName, testUsers }));
       return;
     }
     const form = await readForm(req);
     const user = accounts.authenticate(form.username, form.password);
     if (!user) {
       log(`login failed: username=${JSON.stringify(String(form.username ?? "").slice(0, 64))}`);
-      sendHtml(res, 200, loginPage({ action, realmName, username: form.username, error: "Invalid username or password." }));
+      sendHtml(res, 200, loginPage({ action, realmName, testUsers, username: form.username, error: "Invalid username or password." }));
       return;
     }
     log(`login: user=${user.username}`);

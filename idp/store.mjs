@@ -11,6 +11,7 @@ export function createStore({ ssoIdleS, ssoMaxS, now = Date.now }) {
   const sessionIdByUid = new Map();
   const sessionUidBySid = new Map();
   const meta = new Map(); // session uid → { accountId, createdAtMs, lastRefreshAtMs }
+  const devices = new Map(); // session uid → { browser, os, osVersion, device, mobile, ipAddress } of its sign-in
 
   const key = (model, id) => `${model}:${id}`;
 
@@ -54,6 +55,7 @@ export function createStore({ ssoIdleS, ssoMaxS, now = Date.now }) {
     const payload = id && records.get(key("Session", id))?.payload;
     if (id) remove("Session", id);
     meta.delete(uid);
+    devices.delete(uid);
     for (const [sid, owner] of sessionUidBySid) if (owner === uid) sessionUidBySid.delete(sid);
     return payload;
   }
@@ -160,6 +162,14 @@ export function createStore({ ssoIdleS, ssoMaxS, now = Date.now }) {
     touch(uid) {
       const m = meta.get(uid);
       if (m) m.lastRefreshAtMs = now();
+    },
+    /** Records the browser, system and address a session signed in from (Keycloak's device activity). */
+    recordDevice(uid, device) {
+      devices.set(uid, device);
+    },
+    /** The device a session signed in from, if recorded. */
+    device(uid) {
+      return devices.get(uid);
     },
     /** Seconds until the session expires by idle or max lifetime, whichever comes first. */
     remainingS(uid) {

@@ -1,4 +1,4 @@
-import { readForm } from "./http.mjs";
+import { readForm, replaceRequestBody } from "./http.mjs";
 import { log } from "./log.mjs";
 
 /**
@@ -24,8 +24,7 @@ export function tokenEndpointMiddleware({ paths, codec, store, sessions, stats, 
       if (unwrapped.opaque) form[field] = unwrapped.opaque;
       else if (isRefreshGrant) form[field] = "invalid";
     }
-    // oidc-provider reads an already-consumed body from req.body.
-    ctx.req.body = new URLSearchParams(form).toString();
+    replaceRequestBody(ctx, new URLSearchParams(form).toString());
 
     if (isRefreshGrant && revokeRefreshToken && unwrapped?.opaque) {
       const stored = store.find("RefreshToken", unwrapped.opaque);

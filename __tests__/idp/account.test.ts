@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { idpControl } from "@/testing/idpControl.mjs";
 import { startIdp, type IdpServer } from "@/testing/idpServer.mjs";
-import { decodeJwt, login } from "@/testing/oidcClient.mjs";
+import { CookieJar, decodeJwt, login } from "@/testing/oidcClient.mjs";
 
 // Keycloak's Account REST API for sessions, with the rules measured against Keycloak 26.4.7 and 26.7.5; the Keycloak
 // tier asserts the same rules against the real server (e2e/keycloak/accountSessions.spec.ts).
@@ -33,6 +33,23 @@ describe("the Account REST API for sessions", () => {
     expect(sessions.filter((s: { current?: boolean }) => s.current).map((s: { id: string }) => s.id)).toEqual([decodeJwt(first.id_token).payload.sid]);
     expect(sessions[0].clients).toEqual([expect.objectContaining({ clientId: "nextjs-app", clientName: "Next.js app" })]);
     expect(sessions.every((s: { started: number; lastAccess: number; expires: number }) => s.started > 0 && s.expires > s.lastAccess)).toBe(true);
+  });
+
+  it("says which browser, system and address each session signed in from, as Keycloak does", async () => {
+    const chromeOnLinux = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+    /** A browser's cookie jar: every request it sends carries its User-Agent. */
+    class BrowserJar extends CookieJar {
+      fetch(url: string | URL, init: RequestInit = {}) {
+        const headers = new Headers(init.headers);
+        headers.set("user-agent", chromeOnLinux);
+        return super.fetch(url, { ...init, headers });
+      }
+    }
+    await idpControl(idp.origin).logoutUser("alice");
+    const { tokens } = await login({ issuer: idp.issuer, jar: new BrowserJar() });
+    const devices = await (await fetch(`${sessionsUrl()}/devices`, { headers: json(tokens.access_token) })).json();
+    expect(devices).toEqual([expect.objectContaining({ os: "Linux", osVersion: "Unknown", current: true })]);
+    expect(devices[0].sessions).toEqual([expect.objectContaining({ browser: "Chrome/126.0", ipAddress: "127.0.0.1", current: true })]);
   });
 
   it("ends one other session with DELETE …/{id} (204), and answers 204 for an unknown id too", async () => {

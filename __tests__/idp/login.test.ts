@@ -126,10 +126,35 @@ describe("sign-in", () => {
     expect(forced.result.kind).toBe("form");
   });
 
+  it("fits a phone's width, follows the reader's dark scheme, needs no /favicon.ico, and lists the realm's test users", async () => {
+    const { result } = await authorize({ issuer: idp.issuer, jar: new CookieJar() });
+    if (result.kind !== "form") throw new Error("expected the login form");
+    expect(result.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(result.html).toContain("@media (prefers-color-scheme:dark)");
+    expect(result.html).toMatch(/<link rel="icon" href="data:image\/svg\+xml,/);
+    expect(result.html).toContain("Test users of this realm");
+    for (const secret of ["<code>alice</code>", "<code>alice-password</code>", "<code>admin</code>", "<code>many-roles-password</code>"]) {
+      expect(result.html).toContain(secret);
+    }
+  });
+
+  it("lists no test users when IDP_SHOW_TEST_USERS=false", async () => {
+    const quiet = await startIdp({ env: { IDP_SHOW_TEST_USERS: "false" } });
+    try {
+      const { result } = await authorize({ issuer: quiet.issuer, jar: new CookieJar() });
+      if (result.kind !== "form") throw new Error("expected the login form");
+      expect(result.html).not.toContain("alice-password");
+    } finally {
+      await quiet.stop();
+    }
+  });
+
   it("refreshes with the refresh_token grant and keeps the session id", async () => {
     const { tokens } = await login({ issuer: idp.issuer });
     const { status, body } = await tokenRequest(idp.issuer, { grant_type: "refresh_token", refresh_token: tokens.refresh_token });
     expect(status).toBe(200);
+    // The token endpoint reads the body once to unwrap the refresh token, then hands oidc-provider a fresh stream.
+    expect(idp.output()).not.toContain("already parsed request body");
     expect(body.session_state).toBe(tokens.session_state);
     expect(decodeJwt(body.id_token as string).payload.sid).toBe(tokens.session_state);
     expect(body.refresh_expires_in).toBe(1800);
