@@ -27,9 +27,12 @@ const CLIENT_ID = "nextjs-app";
  *   realmRoles?: string[], clientRoles?: Record<string, string[]>, credentials?: { type: string, value: string }[] }} RealmUser
  */
 
-const realm = /** @type {{ users?: RealmUser[], clients?: { clientId: string, secret?: string }[] }} */ (
+const realm = /** @type {{ realm: string, users?: RealmUser[], clients?: { clientId: string, secret?: string }[] }} */ (
   JSON.parse(readFileSync(REALM_FILE, "utf8"))
 );
+
+/** The realm's name, the last segment of its issuer (…/realms/<name>). */
+export const REALM_NAME = realm.realm;
 
 /** The app's confidential client in the realm: what KEYCLOAK_CLIENT_ID and KEYCLOAK_CLIENT_SECRET are set to. */
 export const CLIENT = Object.freeze({
