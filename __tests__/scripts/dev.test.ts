@@ -20,7 +20,7 @@ async function runDev(env: Record<string, string>, args: string[] = []) {
   };
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [DEV, ...args], {
-      env: { PATH: process.env.PATH ?? "", ...base, ...env } as NodeJS.ProcessEnv,
+      env: { NODE_ENV: "development", PATH: process.env.PATH ?? "", ...base, ...env },
       timeout: 30_000,
     });
     return { code: 0, output: stdout + stderr };
