@@ -3,7 +3,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { checkEnvOrExit } = await import("./lib/config/checkEnvOrExit");
     checkEnvOrExit();
-    const { startBackgroundWork } = await import("./lib/services");
-    startBackgroundWork();
+    const { startProcessAuth } = await import("./lib/processAuth");
+    await startProcessAuth();
   }
 }

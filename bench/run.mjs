@@ -67,14 +67,18 @@ const startApp = (url, { redisUrl, federatedLogout = true } = {}) =>
   startAppServer({
     url,
     distDir: DIST_DIR,
-    env: appEnv({
+    // BENCH_PAGES: the unguarded twin of /profile (row 2) is served only where it is set.
+    env: {
+      BENCH_PAGES: "true",
+      ...appEnv({
       publicUrl: PUBLIC_URL,
       issuer: ISSUER,
       secret: "bench-only-secret-0123456789abcdef0123456789",
       logoutTimeoutMs: CONFIG.logoutTimeoutMs,
       federatedLogout,
       redisUrl,
-    }),
+      }),
+    },
   });
 
 const login = (appUrl, user) => signIn({ appUrl, publicUrl: PUBLIC_URL, user });

@@ -23,8 +23,16 @@ export const ERROR_STATUS = {
   SESSION_ENDED: 401,
   /** Keycloak's Account API refused the user's access token (audience `account` or role `manage-account` missing). */
   ACCOUNT_API_REFUSED: 403,
-  /** Keycloak did not answer, or answered something unexpected. */
-  KEYCLOAK_UNAVAILABLE: 502,
+  /** Keycloak did not answer, or answered something unexpected: nothing was changed, try again later. */
+  KEYCLOAK_UNAVAILABLE: 503,
+  /** The request used a method the route does not serve. */
+  METHOD_NOT_ALLOWED: 405,
+  /** The route takes a JSON body (a cross-site form cannot send one without a CORS preflight). */
+  JSON_REQUIRED: 415,
+  /** The request is malformed (a missing field, a body that is not a form). */
+  BAD_REQUEST: 400,
+  /** The body is larger than the route accepts. */
+  BODY_TOO_LARGE: 413,
 } as const;
 
 /** A known error code. */

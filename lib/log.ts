@@ -29,6 +29,11 @@ function write(level: Level, code: string, facts: Facts = {}): void {
   else console.info(line);
 }
 
+/** First 8 characters of an id: enough to follow one session through the logs, too little to use it. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
 /** Structured one-line logger. */
 export const log = {
   info: (code: string, facts?: Facts) => write("info", code, facts),

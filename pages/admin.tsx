@@ -1,7 +1,7 @@
 import type { GetServerSideProps } from "next";
 import { Layout } from "@/components/Layout";
-import { getEnv } from "@/lib/config/env";
-import { guardPage, type SessionUser } from "@/lib/nextauth/guardPage";
+import type { SessionUser } from "@/lib/nextauth/guardPage";
+import { getAuth } from "@/lib/processAuth";
 
 const REQUIRED_ROLE = "admin";
 
@@ -41,8 +41,8 @@ export default function Admin({ user, outcome, maxAuthAgeS }: AdminProps) {
 }
 
 export const getServerSideProps: GetServerSideProps<AdminProps> = async (context) => {
-  const maxAuthAgeS = getEnv().KEYCLOAK_REAUTH_MAX_AGE_S;
-  const guard = await guardPage(context, { realmRole: REQUIRED_ROLE, maxAuthAgeS });
+  const maxAuthAgeS = getAuth().env.KEYCLOAK_REAUTH_MAX_AGE_S;
+  const guard = await getAuth().guardPage(context, { realmRole: REQUIRED_ROLE, maxAuthAgeS });
   if (guard.kind === "redirect") return { redirect: guard.redirect };
   return { props: { user: guard.user, outcome: guard.kind, maxAuthAgeS } };
 };

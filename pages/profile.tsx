@@ -2,7 +2,8 @@ import type { GetServerSideProps } from "next";
 import { useState } from "react";
 import { AccountSessions } from "@/components/AccountSessions";
 import { Layout } from "@/components/Layout";
-import { guardPage, type SessionUser } from "@/lib/nextauth/guardPage";
+import type { SessionUser } from "@/lib/nextauth/guardPage";
+import { getAuth } from "@/lib/processAuth";
 
 interface UserInfo {
   sub?: string;
@@ -54,7 +55,7 @@ export default function Profile({ user }: { user: SessionUser }) {
 }
 
 export const getServerSideProps: GetServerSideProps<{ user: SessionUser }> = async (context) => {
-  const guard = await guardPage(context);
+  const guard = await getAuth().guardPage(context);
   if (guard.kind === "redirect") return { redirect: guard.redirect };
   return { props: { user: guard.user } };
 };

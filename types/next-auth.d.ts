@@ -37,12 +37,16 @@ declare module "next-auth/jwt" {
     sessionId?: string;
     /** Keycloak's session id (`sid` claim), used by back-channel logout. */
     sid?: string;
-    /** When the user signed in to the app. */
-    signedInAt?: number;
+    /** When the user signed in to the app (epoch ms). */
+    signedInAtMs?: number;
+    /** The store generation the session was issued in: a store that lost its data has a new one (lib/session/revocation.ts). */
+    generation?: string;
     /** When the user last entered credentials at Keycloak (the ID token's auth_time). */
     authTime?: number;
     /** Server-only, never written to the cookie: roles read from the stored access token. */
     roles?: KeycloakRoles;
+    /** Server-only, never written to the cookie: the fresh access token this request confirmed. */
+    accessToken?: string;
     /** Server-only, never written to the cookie: why this request could not confirm the session. */
     error?: SessionErrorCode;
   }

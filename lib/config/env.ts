@@ -93,6 +93,8 @@ const envSchema = z.object({
   KEYCLOAK_REAUTH_MAX_AGE_S: wholeNumber(300, 10, 86400),
   /** When false, sign-out only clears the app cookie (used to measure the handshake's cost). */
   KEYCLOAK_FEDERATED_LOGOUT: flag(true),
+  /** Serves the benchmark's twin pages (pages/bench/); npm run bench sets it, production never should. */
+  BENCH_PAGES: flag(false),
   /** Shared store for several instances; undefined means the in-memory store (one instance). */
   REDIS_URL: z
     .string()

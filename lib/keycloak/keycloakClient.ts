@@ -1,10 +1,11 @@
 import type { JWTVerifyGetKey } from "jose";
+import { AppError } from "../errors";
 import { endAccountSession, endAllAccountSessions, listAccountSessions, type AccountSession } from "./accountSessions";
 import { discover, type DiscoveryDocument } from "./discovery";
-import { endSession, type EndSessionResult } from "./endSession";
 import { remoteKeys } from "./logoutToken";
 import { refreshGrant, type RefreshedTokens } from "./refreshGrant";
 import { rolesFromAccessToken, type KeycloakRoles } from "./roles";
+import { fetchUserinfo, type UserInfo } from "./userinfo";
 
 /**
  * The back-channel endpoint answers anyone: while discovery fails, its key lookups reuse the failure this long
@@ -30,8 +31,6 @@ export interface KeycloakClient extends Readonly<KeycloakClientConfig> {
   discover(signal?: AbortSignal): Promise<DiscoveryDocument>;
   /** The refresh_token grant; throws REFRESH_REFUSED or REFRESH_UNAVAILABLE. */
   refresh(refreshToken: string): Promise<RefreshedTokens>;
-  /** Ends the Keycloak session an ID token names, within logoutTimeoutMs; never throws. */
-  endSession(idToken: string): Promise<EndSessionResult>;
   /** The issuer's signing keys, located through discovery (for logout tokens). */
   signingKeys(): Promise<JWTVerifyGetKey>;
   /** Realm roles and this client's roles from an access token. */
@@ -42,21 +41,31 @@ export interface KeycloakClient extends Readonly<KeycloakClientConfig> {
   endAccountSession(accessToken: string, sessionId: string): Promise<void>;
   /** Ends every Keycloak session of the user, this one included (Account REST API). */
   endAllAccountSessions(accessToken: string): Promise<void>;
+  /** The user's claims from the userinfo endpoint; throws KEYCLOAK_UNAVAILABLE. */
+  userinfo(accessToken: string): Promise<UserInfo>;
 }
 
-/** Builds the Keycloak client from its configuration (lib/services.ts builds the process's one from the env). */
+/** Builds the Keycloak client from its configuration (lib/processAuth.ts builds the process's one from the env). */
 export function createKeycloakClient(config: KeycloakClientConfig): KeycloakClient {
   const client: KeycloakClient = Object.freeze({
     ...config,
     discover: (signal?: AbortSignal) => discover(config.issuer, signal),
     refresh: (refreshToken: string) => refreshGrant(config, refreshToken),
-    endSession: (idToken: string) => endSession(config, idToken),
     signingKeys: async () =>
       remoteKeys((await discover(config.issuer, undefined, { reuseFailureForMs: KEY_LOOKUP_FAILURE_REUSE_MS })).jwks_uri),
     rolesOf: (accessToken: string) => rolesFromAccessToken(accessToken, config.clientId),
     accountSessions: (accessToken: string) => listAccountSessions(config.issuer, accessToken),
     endAccountSession: (accessToken: string, sessionId: string) => endAccountSession(config.issuer, accessToken, sessionId),
     endAllAccountSessions: (accessToken: string) => endAllAccountSessions(config.issuer, accessToken),
+    userinfo: async (accessToken: string) => {
+      let endpoint: string | undefined;
+      try {
+        endpoint = (await discover(config.issuer)).userinfo_endpoint;
+      } catch (error) {
+        throw new AppError("KEYCLOAK_UNAVAILABLE", "Keycloak's discovery document could not be fetched", { cause: error });
+      }
+      return fetchUserinfo(endpoint, accessToken);
+    },
   });
   return client;
 }

@@ -1,15 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextAuthOptions } from "next-auth";
 import KeycloakProvider from "next-auth/providers/keycloak";
-import { getEnv } from "../config/env";
-import { describeUnknown, log } from "../log";
-import { getKeycloak, getStore } from "../services";
-import { continueSession, startSession, type LifecycleDeps } from "../session/lifecycle";
+import { nowS, type Clock } from "../clock";
+import type { KeycloakClient } from "../keycloak/keycloakClient";
+import { describeError, describeUnknown, log } from "../log";
+import { readIdTokenClaims, type SessionLifecycle } from "../session/lifecycle";
 import { isSessionEnded } from "../session/sessionEnded";
-import { SESSION_MAX_AGE_S } from "../session/sessionPolicy";
-import { federatedSignOut } from "../session/signOut";
-import { decodeSessionCookie, encodeSessionCookie } from "./cookieCodec";
-import { clearReauthMarker, isReauthRequired, markReauthRequired } from "./reauthMarker";
+import type { SignOutOutcome } from "../session/signOut";
+import { decodeSessionCookie, encodeSessionCookie } from "./mirror/jwt";
+import { clearReauthMarker, markReauthRequired, reauthRequiredSince } from "./reauthMarker";
 
 /** The request and response of a call to the NextAuth route, when there is one. */
 export interface AuthHttpContext {
@@ -17,47 +16,67 @@ export interface AuthHttpContext {
   res: ServerResponse;
 }
 
+/** What the options are built from (lib/auth.ts builds each part once). */
+export interface AuthOptionsParts {
+  keycloak: KeycloakClient;
+  secret: string;
+  publicUrl: URL;
+  sessionMaxAgeS: number;
+  lifecycle: SessionLifecycle;
+  signOut(token: Parameters<NonNullable<NonNullable<NextAuthOptions["events"]>["signOut"]>>[0]["token"]): Promise<SignOutOutcome>;
+  clock: Clock;
+}
+
+/** Where a sign-in whose password entry predates the re-authentication mark is sent (pages/auth/signin.tsx). */
+const REAUTH_REFUSED_URL = "/auth/signin?error=ReauthRequired";
+
 /**
  * next-auth options. With an HTTP context (the NextAuth route) sign-out can mark the browser for re-authentication
- * and sign-in honours that mark; without one (getServerSession) they are the same options minus that.
+ * and sign-in honours that mark; without one (the session read path) they are the same options minus that.
  */
-export function buildAuthOptions(http?: AuthHttpContext): NextAuthOptions {
-  const env = getEnv();
-  const keycloak = getKeycloak();
-  const store = getStore();
-  const secureCookies = env.NEXTAUTH_URL.protocol === "https:";
-  const lifecycle: LifecycleDeps = {
-    keycloak,
-    store,
-    refreshWaitMs: env.KEYCLOAK_REFRESH_WAIT_MS,
-    sessionMaxAgeS: SESSION_MAX_AGE_S,
-  };
-  const promptLogin = http ? isReauthRequired(http.req, secureCookies) : false;
+export function createAuthOptions(parts: AuthOptionsParts, http?: AuthHttpContext): NextAuthOptions {
+  const { keycloak, lifecycle, sessionMaxAgeS, clock } = parts;
+  const secureCookies = parts.publicUrl.protocol === "https:";
+  const reauthSince = http ? reauthRequiredSince(http.req, secureCookies) : null;
 
   return {
-    secret: env.NEXTAUTH_SECRET,
+    secret: parts.secret,
     providers: [
       KeycloakProvider({
         clientId: keycloak.clientId,
         clientSecret: keycloak.clientSecret,
         issuer: keycloak.issuer,
         authorization: {
-          params: { scope: "openid email profile", ...(promptLogin ? { prompt: "login" } : {}) },
+          params: { scope: "openid email profile", ...(reauthSince !== null ? { prompt: "login" } : {}) },
         },
       }),
     ],
-    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+    session: { strategy: "jwt", maxAge: sessionMaxAgeS },
     // The cookie's own expiry is the session's maximum too (next-auth's default would say 30 days).
-    jwt: { maxAge: SESSION_MAX_AGE_S, encode: encodeSessionCookie, decode: decodeSessionCookie },
+    jwt: { maxAge: sessionMaxAgeS, encode: encodeSessionCookie, decode: decodeSessionCookie },
     pages: { signIn: "/auth/signin", signOut: "/auth/signout", error: "/auth/signin" },
     callbacks: {
+      async signIn({ account }) {
+        // After a failed Keycloak logout only a sign-in with a password entered since then is accepted: prompt=login
+        // asks for it, and this refuses an answer that skipped it (e.g. a crafted prompt=none).
+        if (reauthSince === null || !account?.id_token) return true;
+        const { authTime } = readIdTokenClaims(account.id_token);
+        if (authTime !== undefined && authTime >= reauthSince) return true;
+        log.warn("SIGNIN_REFUSED_REAUTH_REQUIRED", { reason: "the password entry predates the failed Keycloak logout" });
+        return REAUTH_REFUSED_URL;
+      },
+      async redirect({ url, baseUrl }) {
+        return sameOriginOrHome(url, baseUrl);
+      },
       async jwt({ token, account }) {
-        if (account) return startSession(token, account, lifecycle);
-        return continueSession(token, lifecycle);
+        if (account) return lifecycle.start(token, account);
+        return lifecycle.continue(token);
       },
       async session({ session, token }) {
         // The session's absolute end (sign-in plus maxAge), which the lifecycle enforces, not next-auth's rolling one.
-        const expires = token.signedInAt ? new Date((token.signedInAt + SESSION_MAX_AGE_S) * 1000).toISOString() : session.expires;
+        const expires = token.signedInAtMs
+          ? new Date(token.signedInAtMs + sessionMaxAgeS * 1000).toISOString()
+          : session.expires;
         if (token.error || !token.sessionId) return { expires, error: token.error ?? "SessionUnavailable" };
         return {
           expires,
@@ -78,13 +97,14 @@ export function buildAuthOptions(http?: AuthHttpContext): NextAuthOptions {
         if (http) clearReauthMarker(http.res, secureCookies);
       },
       async signOut({ token }) {
-        await federatedSignOut(token, {
-          keycloak,
-          store,
-          federated: env.KEYCLOAK_FEDERATED_LOGOUT,
-          sessionMaxAgeS: SESSION_MAX_AGE_S,
-          onKeycloakSessionMayLive: http ? () => markReauthRequired(http.res, secureCookies) : undefined,
-        });
+        try {
+          const outcome = await parts.signOut(token);
+          if (outcome.keycloak === "may-live" && http) markReauthRequired(http.res, secureCookies, nowS(clock));
+        } catch (error) {
+          // If error, log it but continue (next-auth's own rule for sign-out): the browser's cookie is cleared anyway.
+          log.error("SIGNOUT_FAILED", describeError(error));
+          if (http) markReauthRequired(http.res, secureCookies, nowS(clock));
+        }
       },
     },
     logger: {
@@ -92,6 +112,11 @@ export function buildAuthOptions(http?: AuthHttpContext): NextAuthOptions {
         const error = (metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error) as unknown;
         if (isSessionEnded(error)) {
           log.info("SESSION_ENDED", { reason: error.reason });
+          return;
+        }
+        if (error instanceof Error && error.name === "InvalidSessionCookieError") {
+          // Anyone can send a junk cookie: one line, no stack.
+          log.warn("SESSION_COOKIE_INVALID", { reason: error.message });
           return;
         }
         log.error(`NEXTAUTH_${code}`, error ? describeUnknown(error) : undefined);
@@ -104,10 +129,17 @@ export function buildAuthOptions(http?: AuthHttpContext): NextAuthOptions {
   };
 }
 
-let shared: NextAuthOptions | undefined;
-
-/** Options for getServerSession and other calls outside the NextAuth route. */
-export function getAuthOptions(): NextAuthOptions {
-  shared ??= buildAuthOptions();
-  return shared;
+/**
+ * next-auth's redirect callback, without its throw on an unparseable URL (a planted callback-url cookie made sign-in
+ * and sign-out answer 500): a same-origin target is kept, anything else becomes the app's home.
+ */
+export function sameOriginOrHome(url: string, baseUrl: string): string {
+  try {
+    const base = new URL(baseUrl);
+    const target = new URL(url, base);
+    if (target.origin === base.origin) return target.href;
+  } catch {
+    // Unparseable: the default below.
+  }
+  return baseUrl;
 }

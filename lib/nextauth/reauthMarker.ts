@@ -10,11 +10,11 @@ const MARKER_MAX_AGE_S = SESSION_MAX_AGE_S;
 const cookieName = (secure: boolean) => (secure ? `__Host-${MARKER}` : MARKER);
 
 /**
- * Remembers, in this browser, that its Keycloak session may still be alive after a failed logout, so the next
- * sign-in sends prompt=login and Keycloak asks for credentials instead of signing in silently.
+ * Remembers, in this browser, that its Keycloak session may still be alive after a failed logout (the value is when,
+ * in epoch s), so the next sign-in sends prompt=login and a sign-in whose password entry is older is refused.
  */
-export function markReauthRequired(res: ServerResponse, secure: boolean): void {
-  appendSetCookie(res, [`${cookieName(secure)}=1; Path=/; Max-Age=${MARKER_MAX_AGE_S}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`]);
+export function markReauthRequired(res: ServerResponse, secure: boolean, atS: number): void {
+  appendSetCookie(res, [`${cookieName(secure)}=${atS}; Path=/; Max-Age=${MARKER_MAX_AGE_S}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`]);
 }
 
 /** Forgets the marker once the user has signed in with credentials again. */
@@ -23,14 +23,20 @@ export function clearReauthMarker(res: ServerResponse, secure: boolean): void {
 }
 
 /**
- * True when this browser's last sign-out could not end its Keycloak session. Read from the raw Cookie header: on
- * http another port of the same host can add a cookie of the same name on a narrower path, which browsers send
- * first; any "set" occurrence wins, so such a cookie cannot switch the marker off.
+ * When this browser's last sign-out could not end its Keycloak session (epoch s), or null. Read from the raw Cookie
+ * header: on http another port of the same host can add a cookie of the same name on a narrower path, which browsers
+ * send first; the latest mark of any occurrence wins, so such a cookie can neither switch the marker off nor move it
+ * back in time.
  */
-export function isReauthRequired(req: IncomingMessage, secure: boolean): boolean {
+export function reauthRequiredSince(req: Pick<IncomingMessage, "headers">, secure: boolean): number | null {
   const name = cookieName(secure);
-  return (req.headers.cookie ?? "").split(";").some((pair) => {
+  let latest: number | null = null;
+  for (const pair of (req.headers.cookie ?? "").split(";")) {
     const i = pair.indexOf("=");
-    return i > 0 && pair.slice(0, i).trim() === name && pair.slice(i + 1).trim() === "1";
-  });
+    if (i <= 0 || pair.slice(0, i).trim() !== name) continue;
+    const value = pair.slice(i + 1).trim();
+    if (!/^\d{1,12}$/.test(value) || value === "0") continue;
+    latest = Math.max(latest ?? 0, Number(value));
+  }
+  return latest;
 }

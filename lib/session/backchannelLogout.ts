@@ -3,19 +3,23 @@ import type { KeycloakClient } from "../keycloak/keycloakClient";
 import { verifyLogoutToken } from "../keycloak/logoutToken";
 import { log } from "../log";
 import type { KeyValueStore } from "../store/keyValueStore";
+import type { Revocation } from "./revocation";
 import { storeKeys } from "./storeKeys";
 
 /** What a back-channel logout request did. */
-export type BackchannelOutcome = { ok: true; sid?: string } | { ok: false; error: AppError };
+export type BackchannelOutcome = { ok: true; sid?: string; recorded: "store" | "instance" } | { ok: false; error: AppError };
 
 /**
- * Validates a logout token, refuses a replayed `jti`, and marks every app session of that Keycloak session (`sid`),
- * or without `sid` every session of that user (`sub`) issued until now, as over. Marks live as long as any app
- * session can (`sessionMaxAgeS`). STORE_UNAVAILABLE and ISSUER_KEYS_UNAVAILABLE propagate: nothing was decided.
+ * Validates a logout token (OpenID Connect Back-Channel Logout 1.0 §2.6), refuses a replayed `jti`, and ends every
+ * app session of that Keycloak session (`sid`), or without `sid` every session of that user (`sub`) signed in until
+ * now. The revocation is written before the replay mark: if the store fails between the two, Keycloak's redelivery
+ * is not refused as a replay. A store that is down does not lose the revocation (lib/session/revocation.ts); a
+ * replay mark that cannot be read or written is skipped, since ending the same sessions twice changes nothing.
+ * ISSUER_KEYS_UNAVAILABLE propagates: nothing was decided.
  */
 export async function acceptBackchannelLogout(
   logoutToken: string,
-  deps: { keycloak: KeycloakClient; store: KeyValueStore; sessionMaxAgeS: number },
+  deps: { keycloak: KeycloakClient; store: KeyValueStore; revocation: Revocation },
 ): Promise<BackchannelOutcome> {
   const { keycloak, store } = deps;
   let claims;
@@ -26,14 +30,25 @@ export async function acceptBackchannelLogout(
     throw error;
   }
 
-  const replayTtlMs = Math.max(1000, (claims.exp + 60) * 1000 - Date.now());
-  if (!(await store.setIfAbsent(storeKeys.logoutJti(claims.jti), "1", replayTtlMs))) {
+  const jtiKey = storeKeys.logoutJti(claims.jti);
+  const seen = await bestEffort(() => store.get(jtiKey));
+  if (seen !== null && seen !== undefined) {
     return { ok: false, error: new AppError("LOGOUT_TOKEN_INVALID", "jti already used (replay)") };
   }
+  const target = claims.sid ? { sid: claims.sid } : { sub: claims.sub as string };
+  const { recorded } = await deps.revocation.revoke(target, "keycloak-logout");
+  const replayTtlMs = Math.max(1000, (claims.exp + 60) * 1000 - Date.now());
+  await bestEffort(() => store.setIfAbsent(jtiKey, "1", replayTtlMs));
+  log.info("BACKCHANNEL_LOGOUT_ACCEPTED", { by: claims.sid ? "sid" : "sub", recorded });
+  return { ok: true, sid: claims.sid, recorded };
+}
 
-  const ttlMs = deps.sessionMaxAgeS * 1000;
-  if (claims.sid) await store.set(storeKeys.revokedSid(claims.sid), String(Date.now()), ttlMs);
-  else if (claims.sub) await store.set(storeKeys.revokedSub(claims.sub), String(Date.now()), ttlMs);
-  log.info("BACKCHANNEL_LOGOUT_ACCEPTED", { by: claims.sid ? "sid" : "sub" });
-  return { ok: true, sid: claims.sid };
+/** The store's answer, or undefined while it is down. */
+async function bestEffort<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isAppError(error, "STORE_UNAVAILABLE")) return undefined;
+    throw error;
+  }
 }

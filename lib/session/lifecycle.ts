@@ -1,20 +1,23 @@
 import { randomUUID } from "node:crypto";
 import { decodeJwt } from "jose";
 import type { JWT } from "next-auth/jwt";
+import { nowS, type Clock } from "../clock";
 import { AppError, isAppError } from "../errors";
 import type { KeycloakClient } from "../keycloak/keycloakClient";
-import { describeUnknown, log } from "../log";
+import { describeUnknown, log, shortId } from "../log";
 import type { KeyValueStore } from "../store/keyValueStore";
-import { ensureFreshTokens } from "./refreshCoordinator";
+import { createRefreshCoordinator } from "./refreshCoordinator";
+import type { Revocation } from "./revocation";
 import { SessionEndedError } from "./sessionEnded";
-import { shortId } from "./sessionPolicy";
 import { storeKeys } from "./storeKeys";
 import { isFresh, parseTokenState, saveTokenState, type TokenState } from "./tokenState";
 
-/** What the lifecycle works with; passed in so tests can vary it. */
+/** What the lifecycle works with, built once by the composition root (lib/auth.ts). */
 export interface LifecycleDeps {
   keycloak: KeycloakClient;
   store: KeyValueStore;
+  revocation: Revocation;
+  clock: Clock;
   /** How long a request waits for a refresh before answering with RefreshAccessTokenError, in ms. */
   refreshWaitMs: number;
   /** The upper bound of any app session, counted from sign-in, in seconds. */
@@ -31,7 +34,22 @@ export interface SignInAccount {
   refresh_expires_in?: number;
 }
 
-const nowS = () => Math.floor(Date.now() / 1000);
+/** The session's two steps: at sign-in, and on every read after. */
+export interface SessionLifecycle {
+  /**
+   * Builds the cookie payload at sign-in and stores the access token and roles server-side. The cookie keeps the
+   * id_token (logout hint), the refresh token and the store generation; the access token stays out of it. Throws
+   * STORE_UNAVAILABLE when the store cannot name its generation: a session it cannot check later is not started.
+   */
+  start(token: JWT, account: SignInAccount): Promise<JWT>;
+  /**
+   * Runs on every session read: ends the session if it was revoked, issued before the store lost its data, or
+   * Keycloak's refresh window closed; refreshes the access token once it is due (one refresh per session across
+   * instances); attaches the roles and the access token for this request only. Throws SessionEndedError when the
+   * session is over; marks `error` when it cannot be confirmed right now (store or Keycloak unreachable).
+   */
+  continue(token: JWT): Promise<JWT>;
+}
 
 /** Resolves like `promise`, or rejects with REFRESH_UNAVAILABLE after `ms` (the promise goes on). */
 function withinWait<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -42,149 +60,127 @@ function withinWait<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/**
- * Builds the cookie payload at sign-in and stores the access token and roles server-side.
- * The cookie keeps the id_token (logout hint) and the refresh token; the access token stays out of it.
- */
-export async function startSession(
-  token: JWT,
-  account: SignInAccount,
-  deps: LifecycleDeps,
-): Promise<JWT> {
-  const { keycloak, store } = deps;
-  if (!account.id_token || !account.access_token || !account.refresh_token) {
-    throw new Error("Keycloak returned no id_token, access_token or refresh_token at sign-in");
-  }
-  const now = nowS();
-  const sessionId = randomUUID();
-  const { sid, authTime } = readIdTokenClaims(account.id_token);
-  const state: TokenState = {
-    accessToken: account.access_token,
-    expiresAt: account.expires_at ?? now + 60,
-    lifetimeS: account.expires_at ? account.expires_at - now : undefined,
-    refreshToken: account.refresh_token,
-    refreshExpiresAt: account.refresh_expires_in ? now + Number(account.refresh_expires_in) : undefined,
-    roles: keycloak.rolesOf(account.access_token),
-  };
-  try {
-    await saveTokenState(store, sessionId, state, deps.sessionMaxAgeS * 1000);
-    if (sid) await store.set(storeKeys.sidSignedIn(sid), String(Date.now()), deps.sessionMaxAgeS * 1000);
-  } catch (error) {
-    if (!isAppError(error, "STORE_UNAVAILABLE")) throw error;
-    // The sign-in still succeeds: the cookie holds the refresh token, and the access token is re-obtained
-    // once the store answers again (until then the session fails closed).
-    log.error("SESSION_STORE_WRITE_FAILED", { session: shortId(sessionId), behaviour: "tokens re-obtained later" });
-  }
-  log.info("SESSION_STARTED", { session: shortId(sessionId) });
-  return {
-    sub: token.sub,
-    name: token.name,
-    email: token.email,
-    picture: token.picture,
-    provider: "keycloak",
-    id_token: account.id_token,
-    refresh_token: state.refreshToken,
-    expires_at: state.expiresAt,
-    refresh_expires_at: state.refreshExpiresAt,
-    sessionId,
-    sid,
-    signedInAt: now,
-    authTime: authTime ?? now,
-    roles: state.roles,
-  };
-}
+/** Builds the lifecycle; its refresh coordinator (one refresh per session in this process) lives with it. */
+export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
+  const { keycloak, store, revocation, clock } = deps;
+  const ensureFreshTokens = createRefreshCoordinator();
 
-/**
- * Runs on every session read: ends the session if it was revoked or Keycloak's refresh window closed,
- * refreshes the access token once it expires (one refresh per session across instances), and attaches
- * the roles. Throws SessionEndedError when the session is over; marks `error` when it cannot be
- * confirmed right now (store or Keycloak unreachable) without losing the cookie.
- */
-export async function continueSession(token: JWT, deps: LifecycleDeps): Promise<JWT> {
-  const { keycloak, store } = deps;
-  const { sessionId, sid, sub } = token;
-  const next: JWT = { ...token, error: undefined, roles: undefined };
-  if (!sessionId || !token.refresh_token) throw new SessionEndedError("EXPIRED");
-
-  let state: TokenState | null;
-  try {
-    // One round trip: the server-side tokens and the revocation marks that can end this session.
-    const [rawState, revokedSession, revokedSid, revokedSubAt] = await store.getMany([
-      storeKeys.tokens(sessionId),
-      storeKeys.revokedSession(sessionId),
-      storeKeys.revokedSid(sid ?? "none"),
-      storeKeys.revokedSub(sub ?? "none"),
-    ]);
-    if (revokedSession) throw new SessionEndedError("REVOKED");
-    if (sid && revokedSid) throw new SessionEndedError("BACKCHANNEL_LOGOUT");
-    if (sub && revokedSubAt && Number(revokedSubAt) >= (token.signedInAt ?? 0) * 1000) {
-      throw new SessionEndedError("BACKCHANNEL_LOGOUT");
+  async function start(token: JWT, account: SignInAccount): Promise<JWT> {
+    if (!account.id_token || !account.access_token || !account.refresh_token) {
+      throw new Error("Keycloak returned no id_token, access_token or refresh_token at sign-in");
     }
-    state = parseTokenState(rawState);
-  } catch (error) {
-    if (isAppError(error, "STORE_UNAVAILABLE")) {
-      log.error("SESSION_CHECK_UNAVAILABLE", { session: shortId(sessionId), behaviour: "fail-closed" });
-      return { ...next, error: "SessionUnavailable" };
-    }
-    throw error;
-  }
-
-  // The refresh token expires with Keycloak's SSO session (idle or max): so does the app session. session.maxAge
-  // is enforced here from the sign-in time, whatever expiry a cookie (or next-auth's own rolling one) carries.
-  const now = nowS();
-  if (token.refresh_expires_at && now >= token.refresh_expires_at) throw new SessionEndedError("EXPIRED");
-  if (token.signedInAt && now >= token.signedInAt + deps.sessionMaxAgeS) throw new SessionEndedError("EXPIRED");
-
-  if (!state || !isFresh(state)) {
+    const now = nowS(clock);
+    const sessionId = randomUUID();
+    const { sid, authTime } = readIdTokenClaims(account.id_token);
+    const generation = await revocation.generation();
+    const state: TokenState = {
+      accessToken: account.access_token,
+      expiresAt: account.expires_at ?? now + 60,
+      lifetimeS: account.expires_at ? account.expires_at - now : undefined,
+      refreshToken: account.refresh_token,
+      refreshExpiresAt: account.refresh_expires_in ? now + Number(account.refresh_expires_in) : undefined,
+      roles: keycloak.rolesOf(account.access_token),
+    };
     try {
-      const refreshing = ensureFreshTokens({
-        store,
-        sessionId,
-        cookieRefreshToken: token.refresh_token,
-        cookieExpiresAt: token.expires_at,
-        refresh: (refreshToken) => keycloak.refresh(refreshToken),
-        rolesOf: (accessToken) => keycloak.rolesOf(accessToken),
-        // The holder may also spend store round trips around the grant: a margin keeps the lock until it is done.
-        lockTtlMs: keycloak.refreshTimeoutMs + 5000,
-        fallbackTtlMs: deps.sessionMaxAgeS * 1000,
-      });
-      state = await withinWait(refreshing, deps.refreshWaitMs);
-      log.info("SESSION_TOKENS_FRESH", { session: shortId(sessionId) });
+      await saveTokenState(store, sessionId, state, deps.sessionMaxAgeS * 1000);
+      if (sid) await store.set(storeKeys.sidSignedIn(sid), String(clock.nowMs()), deps.sessionMaxAgeS * 1000);
     } catch (error) {
-      if (isAppError(error, "REFRESH_REFUSED")) {
-        await store
-          .set(storeKeys.revokedSession(sessionId), "refresh-refused", deps.sessionMaxAgeS * 1000)
-          .catch(() => undefined);
-        throw new SessionEndedError("REFRESH_REFUSED");
-      }
-      if (!isAppError(error)) {
-        // A bug, not an outage: reported as unknown with its stack, and the session is kept for the next request.
-        log.error("SESSION_REFRESH_UNEXPECTED_ERROR", describeUnknown(error));
-        return { ...next, error: "RefreshAccessTokenError" };
-      }
-      const storeDown = isAppError(error, "STORE_UNAVAILABLE");
-      log.warn("SESSION_REFRESH_FAILED", { session: shortId(sessionId), code: error.code, reason: error.message });
-      return { ...next, error: storeDown ? "SessionUnavailable" : "RefreshAccessTokenError" };
+      if (!isAppError(error, "STORE_UNAVAILABLE")) throw error;
+      // The cookie holds the refresh token: the access token is re-obtained once the store answers again.
+      log.error("SESSION_STORE_WRITE_FAILED", { session: shortId(sessionId), behaviour: "tokens re-obtained later" });
     }
+    log.info("SESSION_STARTED", { session: shortId(sessionId) });
+    return {
+      sub: token.sub,
+      name: token.name,
+      email: token.email,
+      picture: token.picture,
+      provider: "keycloak",
+      id_token: account.id_token,
+      refresh_token: state.refreshToken,
+      expires_at: state.expiresAt,
+      refresh_expires_at: state.refreshExpiresAt,
+      sessionId,
+      sid,
+      generation,
+      signedInAtMs: clock.nowMs(),
+      authTime: authTime ?? now,
+      roles: state.roles,
+      accessToken: state.accessToken,
+    };
   }
 
-  return {
-    ...next,
-    refresh_token: state.refreshToken,
-    expires_at: state.expiresAt,
-    refresh_expires_at: state.refreshExpiresAt ?? token.refresh_expires_at,
-    roles: state.roles,
-  };
-}
+  async function continueSession(token: JWT): Promise<JWT> {
+    const { sessionId, sid, sub } = token;
+    const next: JWT = { ...token, error: undefined, roles: undefined, accessToken: undefined };
+    if (!sessionId || !token.refresh_token) throw new SessionEndedError("expired");
 
-/** The server-side access token of a session, if fresh (call after continueSession ran for this request). */
-export async function storedAccessToken(store: KeyValueStore, sessionId: string): Promise<string | null> {
-  const state = parseTokenState(await store.get(storeKeys.tokens(sessionId)));
-  return state && isFresh(state) ? state.accessToken : null;
+    let state: TokenState | null;
+    try {
+      // One round trip: the server-side tokens, the revocation marks that can end this session and the generation.
+      const check = await revocation.check({ sessionId, sid, sub, signedInAtMs: token.signedInAtMs, generation: token.generation });
+      if (check.ended) throw new SessionEndedError(check.ended);
+      state = parseTokenState(check.rawTokens);
+    } catch (error) {
+      if (isAppError(error, "STORE_UNAVAILABLE")) {
+        log.error("SESSION_CHECK_UNAVAILABLE", { session: shortId(sessionId), behaviour: "fail-closed" });
+        return { ...next, error: "SessionUnavailable" };
+      }
+      throw error;
+    }
+
+    // The refresh token expires with Keycloak's SSO session (idle or max): so does the app session. session.maxAge
+    // is enforced here from the sign-in time, whatever expiry a cookie (or next-auth's own rolling one) carries.
+    const nowMs = clock.nowMs();
+    if (token.refresh_expires_at && nowMs >= token.refresh_expires_at * 1000) throw new SessionEndedError("expired");
+    if (token.signedInAtMs && nowMs >= token.signedInAtMs + deps.sessionMaxAgeS * 1000) throw new SessionEndedError("expired");
+
+    if (!state || !isFresh(state, nowMs / 1000)) {
+      try {
+        const refreshing = ensureFreshTokens({
+          store,
+          sessionId,
+          cookieRefreshToken: token.refresh_token,
+          cookieExpiresAt: token.expires_at,
+          refresh: (refreshToken) => keycloak.refresh(refreshToken),
+          rolesOf: (accessToken) => keycloak.rolesOf(accessToken),
+          // The holder may also spend store round trips around the grant: a margin keeps the lock until it is done.
+          lockTtlMs: keycloak.refreshTimeoutMs + 5000,
+          fallbackTtlMs: deps.sessionMaxAgeS * 1000,
+        });
+        state = await withinWait(refreshing, deps.refreshWaitMs);
+        log.info("SESSION_TOKENS_FRESH", { session: shortId(sessionId) });
+      } catch (error) {
+        if (isAppError(error, "REFRESH_REFUSED")) {
+          await revocation.revoke({ sessionId }, "refresh-refused");
+          throw new SessionEndedError("refresh-refused");
+        }
+        if (!isAppError(error)) {
+          // A bug, not an outage: reported as unknown with its stack, and the session is kept for the next request.
+          log.error("SESSION_REFRESH_UNEXPECTED_ERROR", describeUnknown(error));
+          return { ...next, error: "RefreshAccessTokenError" };
+        }
+        const storeDown = isAppError(error, "STORE_UNAVAILABLE");
+        log.warn("SESSION_REFRESH_FAILED", { session: shortId(sessionId), code: error.code, reason: error.message });
+        return { ...next, error: storeDown ? "SessionUnavailable" : "RefreshAccessTokenError" };
+      }
+    }
+
+    return {
+      ...next,
+      refresh_token: state.refreshToken,
+      expires_at: state.expiresAt,
+      refresh_expires_at: state.refreshExpiresAt ?? token.refresh_expires_at,
+      roles: state.roles,
+      accessToken: state.accessToken,
+    };
+  }
+
+  return { start, continue: continueSession };
 }
 
 /** The ID token's `sid` (back-channel logout) and `auth_time` (when the user last entered credentials). */
-function readIdTokenClaims(idToken: string): { sid?: string; authTime?: number } {
+export function readIdTokenClaims(idToken: string): { sid?: string; authTime?: number } {
   try {
     const { sid, auth_time: authTime } = decodeJwt(idToken);
     return { sid: typeof sid === "string" ? sid : undefined, authTime: typeof authTime === "number" ? authTime : undefined };
@@ -192,4 +188,3 @@ function readIdTokenClaims(idToken: string): { sid?: string; authTime?: number }
     return {};
   }
 }
-

@@ -27,7 +27,13 @@ export interface RefreshCoordination {
   fallbackTtlMs: number;
 }
 
-/** Refreshes that share one in-process coalescing map: one per process (tests make several). */
+/**
+ * Returns fresh tokens for a session, performing at most one refresh_token grant per session at a time:
+ * concurrent callers in this process share one promise, and across instances a store lock elects one
+ * refresher while the others wait for the state it writes. The refresher always uses the newest refresh
+ * token (stored or from the cookie), so single-use refresh tokens (Keycloak "Revoke Refresh Token") survive
+ * a burst. One coordinator per lifecycle (lib/session/lifecycle.ts builds it).
+ */
 export function createRefreshCoordinator(): (options: RefreshCoordination) => Promise<TokenState> {
   const inFlight = new Map<string, Promise<TokenState>>();
   return (options) => {
@@ -37,21 +43,6 @@ export function createRefreshCoordinator(): (options: RefreshCoordination) => Pr
     inFlight.set(options.sessionId, promise);
     return promise;
   };
-}
-
-// One per process, on globalThis: Next bundles pages and API routes separately, each with its own module copy.
-const holder = globalThis as typeof globalThis & { __refreshCoordinator?: ReturnType<typeof createRefreshCoordinator> };
-
-/**
- * Returns fresh tokens for a session, performing at most one refresh_token grant per session at a time:
- * concurrent callers in this process share one promise, and across instances a store lock elects one
- * refresher while the others wait for the state it writes. The refresher always uses the newest refresh
- * token (stored or from the cookie), so single-use refresh tokens (Keycloak "Revoke Refresh Token") survive
- * a burst.
- */
-export function ensureFreshTokens(options: RefreshCoordination): Promise<TokenState> {
-  holder.__refreshCoordinator ??= createRefreshCoordinator();
-  return holder.__refreshCoordinator(options);
 }
 
 async function coordinate(options: RefreshCoordination): Promise<TokenState> {

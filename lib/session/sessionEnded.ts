@@ -1,14 +1,12 @@
 import { AppError, isAppError } from "../errors";
-
-/** Why an app session is over. */
-export type SessionEndReason = "REVOKED" | "BACKCHANNEL_LOGOUT" | "EXPIRED" | "REFRESH_REFUSED";
+import type { EndReason } from "./revocation";
 
 /**
  * Thrown from the jwt callback when the session is over: next-auth then clears the cookie and answers an empty
  * session, which the UI shows as signed out (docs/decisions/0001-session-ended-error.md).
  */
 export class SessionEndedError extends AppError {
-  constructor(readonly reason: SessionEndReason) {
+  constructor(readonly reason: EndReason) {
     super("SESSION_ENDED", `Session ended: ${reason}`);
     this.name = "SessionEndedError";
   }

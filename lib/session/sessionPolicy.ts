@@ -4,7 +4,11 @@
  */
 export const SESSION_MAX_AGE_S = 10 * 60 * 60;
 
-/** First 8 characters of an id: enough to follow one session through the logs. */
-export function shortId(id: string): string {
-  return id.slice(0, 8);
-}
+/**
+ * The refresh request itself may take this long, longer than a request waits for it: with single-use refresh
+ * tokens, abandoning a refresh that Keycloak completes would leave only a spent token behind.
+ */
+export const REFRESH_REQUEST_TIMEOUT_MS = 30_000;
+
+/** How often each instance runs its background work (pending Keycloak logouts, revocations kept while the store was down). */
+export const BACKGROUND_TICK_MS = 1000;

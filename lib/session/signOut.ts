@@ -1,51 +1,59 @@
 import type { JWT } from "next-auth/jwt";
-import { describeError, log } from "../log";
-import type { KeycloakClient } from "../keycloak/keycloakClient";
+import type { Clock } from "../clock";
+import type { KeycloakClientConfig } from "../keycloak/keycloakClient";
 import { keycloakLogout } from "../keycloakLogout";
-import type { KeyValueStore } from "../store/keyValueStore";
-import { enqueueLogout } from "./logoutQueue";
-import { shortId } from "./sessionPolicy";
-import { storeKeys } from "./storeKeys";
+import { describeError, log, shortId } from "../log";
+import type { LogoutQueue } from "./logoutQueue";
+import type { Revocation } from "./revocation";
 
-/** What a sign-out works with besides the session's own token. */
+/** What a sign-out did at Keycloak. */
+export type SignOutOutcome =
+  /** Keycloak confirmed the end of its session. */
+  | { keycloak: "ended" }
+  /** No Keycloak handshake: federated logout is off, the session is not Keycloak's, or there is no cookie. */
+  | { keycloak: "skipped" }
+  /** This app session had already been signed out (a replayed cookie): nothing was sent, nothing queued. */
+  | { keycloak: "already-signed-out" }
+  /** Keycloak did not confirm; its session may live on. `queued`: another try will come. */
+  | { keycloak: "may-live"; queued: boolean };
+
+/** What a sign-out works with. */
 export interface SignOutDeps {
-  keycloak: KeycloakClient;
-  store: KeyValueStore;
+  keycloak: Pick<KeycloakClientConfig, "issuer" | "clientId" | "logoutTimeoutMs">;
+  revocation: Revocation;
+  queue: LogoutQueue;
+  clock: Clock;
   /** False turns the Keycloak handshake off (the local sign-out still happens). */
   federated: boolean;
-  sessionMaxAgeS: number;
-  /** Called when Keycloak's session may still be alive: the browser is marked for re-authentication. */
-  onKeycloakSessionMayLive?: () => void;
 }
 
 /**
- * next-auth's events.signOut, in the order of a server-side logout: the app session is revoked first (copies of
- * the cookie stop working on every instance), then the Keycloak session is ended with the id_token_hint within the
- * timeout. A failed handshake never blocks the local sign-out: the browser is marked so its next sign-in asks for
- * credentials, and the logout is queued in the store for retries by whichever instance is alive (logoutQueue.ts).
+ * A sign-out, in the order of a server-side logout (Duende BFF's DefaultLogoutService): the app session is revoked
+ * first (copies of the cookie stop working on every instance), then the Keycloak session is ended with the
+ * id_token_hint within the timeout. A failed handshake never blocks the local sign-out: it is queued for retries
+ * by whichever instance is alive, and the caller is told Keycloak's session may live (the browser is then marked
+ * so its next sign-in asks for credentials). A replayed sign-out of a revoked session does nothing more.
  */
-export async function federatedSignOut(token: JWT | null | undefined, deps: SignOutDeps): Promise<void> {
-  if (!token) return;
+export async function signOut(token: JWT | null | undefined, deps: SignOutDeps): Promise<SignOutOutcome> {
+  if (!token) return { keycloak: "skipped" };
   if (token.sessionId) {
-    try {
-      await deps.store.set(storeKeys.revokedSession(token.sessionId), "signed-out", deps.sessionMaxAgeS * 1000);
-      await deps.store.delete(storeKeys.tokens(token.sessionId));
-    } catch (error) {
-      log.error("SIGNOUT_REVOKE_FAILED", { session: shortId(token.sessionId), ...describeError(error) });
+    const { first } = await deps.revocation.revoke({ sessionId: token.sessionId }, "signed-out");
+    if (!first) {
+      log.info("SIGNOUT_REPEATED", { session: shortId(token.sessionId), behaviour: "already signed out; nothing sent to Keycloak" });
+      return { keycloak: "already-signed-out" };
     }
   }
-  if (!deps.federated || token.provider !== "keycloak" || !token.id_token) return;
+  if (!deps.federated || token.provider !== "keycloak" || !token.id_token) return { keycloak: "skipped" };
 
   const result = await keycloakLogout(deps.keycloak, token.id_token);
-  if (result.ok) return;
-
-  deps.onKeycloakSessionMayLive?.();
+  if (result.ok) return { keycloak: "ended" };
   // A rejected hint will be rejected again; anything else may heal.
-  if (result.reason !== "REJECTED") {
-    try {
-      await enqueueLogout({ idToken: token.id_token, sid: token.sid, signedOutAt: Date.now() }, deps);
-    } catch (error) {
-      log.error("KEYCLOAK_LOGOUT_NOT_QUEUED", { ...describeError(error), behaviour: "the browser's next sign-in still asks for credentials" });
-    }
+  if (result.reason === "REJECTED") return { keycloak: "may-live", queued: false };
+  try {
+    const { stored } = await deps.queue.enqueue({ idToken: token.id_token, sid: token.sid, signedOutAt: deps.clock.nowMs() });
+    return { keycloak: "may-live", queued: stored };
+  } catch (error) {
+    log.error("KEYCLOAK_LOGOUT_NOT_QUEUED", { ...describeError(error), behaviour: "the browser's next sign-in still asks for credentials" });
+    return { keycloak: "may-live", queued: false };
   }
 }

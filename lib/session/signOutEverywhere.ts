@@ -1,7 +1,6 @@
 import type { KeycloakClient } from "../keycloak/keycloakClient";
 import { log } from "../log";
-import type { KeyValueStore } from "../store/keyValueStore";
-import { storeKeys } from "./storeKeys";
+import type { Revocation } from "./revocation";
 
 /**
  * "Sign out everywhere": ends every Keycloak session of the user (Keycloak then sends a back-channel logout for each)
@@ -10,10 +9,9 @@ import { storeKeys } from "./storeKeys";
  */
 export async function signOutEverywhere(
   user: { sub: string; accessToken: string },
-  deps: { keycloak: KeycloakClient; store: KeyValueStore; sessionMaxAgeS: number },
+  deps: { keycloak: KeycloakClient; revocation: Revocation },
 ): Promise<void> {
   await deps.keycloak.endAllAccountSessions(user.accessToken);
-  // Every app session of this user signed in until now ends at its next read (lifecycle.ts reads this mark).
-  await deps.store.set(storeKeys.revokedSub(user.sub), String(Date.now()), deps.sessionMaxAgeS * 1000);
+  await deps.revocation.revoke({ sub: user.sub }, "signed-out-everywhere");
   log.info("SIGNED_OUT_EVERYWHERE");
 }

@@ -25,6 +25,8 @@ export interface KeyValueStore {
   unschedule(key: string, member: string): Promise<void>;
   /** How many members the schedule holds. */
   scheduleSize(key: string): Promise<number>;
+  /** Whether the data survives a restart of the store: Redis with RDB or AOF is "durable"; "unknown" if it will not say. */
+  persistence(): Promise<"durable" | "none" | "unknown">;
   close(): Promise<void>;
 }
 

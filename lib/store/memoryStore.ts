@@ -67,6 +67,9 @@ export function createMemoryStore(): KeyValueStore {
     async scheduleSize(key) {
       return schedule(key).size;
     },
+    async persistence() {
+      return "none" as const;
+    },
     async close() {
       clearInterval(sweep);
       entries.clear();

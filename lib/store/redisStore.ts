@@ -63,6 +63,16 @@ export function createRedisStore(url: string): KeyValueStore {
     dueMembers: (key, nowMs, limit) => run(() => client.zrangebyscore(key, "-inf", nowMs, "LIMIT", 0, limit)),
     unschedule: (key, member) => run(async () => void (await client.zrem(key, member))),
     scheduleSize: (key) => run(() => client.zcard(key)),
+    persistence: async () => {
+      try {
+        const [, save] = (await run(() => client.config("GET", "save"))) as string[];
+        const [, appendOnly] = (await run(() => client.config("GET", "appendonly"))) as string[];
+        return save || appendOnly === "yes" ? "durable" : "none";
+      } catch {
+        // CONFIG is often renamed or refused on managed Redis.
+        return "unknown";
+      }
+    },
     close: async () => {
       client.disconnect();
     },

@@ -1,13 +1,21 @@
 import type { NextApiRequest, NextApiResponse } from "next";
 import NextAuth from "next-auth";
-import { buildAuthOptions } from "@/lib/nextauth/authOptions";
+import type { Auth } from "@/lib/auth";
+import { allowedSignInQuery } from "@/lib/nextauth/signInQuery";
+import { getAuth } from "@/lib/processAuth";
 
 /** next-auth's catch-all route; options are built per request so a failed Keycloak logout can mark this browser. */
-export default async function auth(req: NextApiRequest, res: NextApiResponse) {
-  // next-auth relays browser log calls to the server log through `_log`; anyone could write lines there.
-  if (req.query.nextauth?.[0] === "_log") {
-    res.status(204).end();
-    return;
-  }
-  await NextAuth(req, res, buildAuthOptions({ req, res }));
+export function createNextAuthRoute(auth: () => Auth) {
+  return async function nextAuthRoute(req: NextApiRequest, res: NextApiResponse) {
+    const action = req.query.nextauth?.[0];
+    // next-auth relays browser log calls to the server log through `_log`; anyone could write lines there.
+    if (action === "_log") {
+      res.status(204).end();
+      return;
+    }
+    if (action === "signin") req.query = allowedSignInQuery(req.query);
+    await NextAuth(req, res, auth().nextAuthOptions({ req, res }));
+  };
 }
+
+export default createNextAuthRoute(getAuth);

@@ -1,21 +1,18 @@
-import type { NextApiRequest, NextApiResponse } from "next";
-import { sendError } from "@/lib/http/sendError";
-import { getAccessToken } from "@/lib/nextauth/accessToken";
-import { getKeycloak } from "@/lib/services";
-import { allowMethod } from "@/lib/http/allowMethod";
+import type { Auth } from "@/lib/auth";
+import { apiRoute } from "@/lib/http/apiRoute";
+import { withSignedIn } from "@/lib/nextauth/signedIn";
+import { getAuth } from "@/lib/processAuth";
 
 /** GET: the signed-in user's Keycloak sessions ("Your sessions" on /profile), from Keycloak's Account REST API. */
-export default async function accountSessions(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-  res.setHeader("Cache-Control", "private, no-store");
-  if (!allowMethod(req, res, "GET")) return;
-  try {
-    const auth = await getAccessToken(req, res);
-    if (!auth) {
-      res.status(401).json({ error: "not_signed_in" });
-      return;
-    }
-    res.status(200).json({ sessions: await getKeycloak().accountSessions(auth.accessToken) });
-  } catch (error) {
-    sendError(res, error, "ACCOUNT_SESSIONS_FAILED");
-  }
+export function createAccountSessionsRoute(auth: () => Auth) {
+  return apiRoute("ACCOUNT_SESSIONS_FAILED", {
+    GET: withSignedIn(
+      () => auth().sessions,
+      async (_req, res, { accessToken }) => {
+        res.status(200).json({ sessions: await auth().keycloak.accountSessions(accessToken) });
+      },
+    ),
+  });
 }
+
+export default createAccountSessionsRoute(getAuth);

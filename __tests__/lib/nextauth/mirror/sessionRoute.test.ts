@@ -2,49 +2,29 @@ import { http, HttpResponse } from "msw";
 import type { NextApiRequest, NextApiResponse } from "next";
 import NextAuth from "next-auth";
 import { encode, type JWT } from "next-auth/jwt";
-import { buildAuthOptions } from "@/lib/nextauth/authOptions";
-import { decodeSessionToken } from "@/lib/nextauth/cookieCodec";
-import { readSession } from "@/lib/nextauth/sessionReader";
+import type { Auth } from "@/lib/auth";
+import { decodeSessionToken } from "@/lib/nextauth/mirror/jwt";
 import { SESSION_MAX_AGE_S } from "@/lib/session/sessionPolicy";
 import { storeKeys } from "@/lib/session/storeKeys";
 import { saveTokenState } from "@/lib/session/tokenState";
 import { storeUnavailable, type KeyValueStore } from "@/lib/store/keyValueStore";
 import { createMemoryStore } from "@/lib/store/memoryStore";
-import { CLIENT_ID, CLIENT_SECRET, ENDPOINTS, ISSUER } from "@/mocks/keycloak";
+import { CLIENT_ID, ENDPOINTS } from "@/mocks/keycloak";
 import { server } from "@/mocks/server";
 import { captureLogs } from "@/testing/captureLogs";
 import { setupMswServer } from "@/testing/mswLifecycle";
-import sessionRoute from "@/pages/api/auth/session";
+import { createTestAuth, TEST_SECRET } from "@/testing/testAuth";
+import { createSessionRoute } from "@/pages/api/auth/session";
 
-// The app reads its configuration once, on first use: these are the values of this whole file.
-const SECRET = "session-reader-test-secret-0123456789abcdef";
-Object.assign(process.env, {
-  NEXTAUTH_URL: "http://localhost:3000",
-  NEXTAUTH_SECRET: SECRET,
-  KEYCLOAK_ISSUER: ISSUER,
-  KEYCLOAK_CLIENT_ID: CLIENT_ID,
-  KEYCLOAK_CLIENT_SECRET: CLIENT_SECRET,
-  KEYCLOAK_REFRESH_WAIT_MS: "1000",
-  REDIS_URL: "",
-});
+const SECRET = TEST_SECRET;
+/** The store generation every seeded store holds and every test cookie was issued in. */
+const GENERATION = "generation-1";
+const SIGNED_IN_AT_MS = Date.now() - 60_000;
+// next-auth's own route reads NEXTAUTH_URL itself (and warns without it); the app reads it through its env.
+process.env.NEXTAUTH_URL = "http://localhost:3000";
 
 setupMswServer();
 
-// The process's store (lib/services.ts keeps it on globalThis, and the options capture it once): one stable object
-// that forwards to the store of the moment, so each answer below gets a fresh one.
-let current: KeyValueStore = createMemoryStore();
-const forwarding = new Proxy({} as KeyValueStore, {
-  get(_target, property) {
-    const value = current[property as keyof KeyValueStore];
-    return typeof value === "function" ? value.bind(current) : value;
-  },
-});
-(globalThis as typeof globalThis & { __store?: KeyValueStore }).__store = forwarding;
-const services = {
-  set __store(store: KeyValueStore) {
-    current = store;
-  },
-};
 const COOKIE = "next-auth.session-token";
 const nowS = () => Math.floor(Date.now() / 1000);
 
@@ -68,13 +48,15 @@ function sessionToken(overrides: Partial<JWT> = {}): JWT {
     refresh_expires_at: nowS() + 1800,
     sessionId: "session-1",
     sid: "kc-sid-1",
-    signedInAt: nowS() - 60,
+    generation: GENERATION,
+    signedInAtMs: SIGNED_IN_AT_MS,
     ...overrides,
   };
 }
 
 /** What the server keeps for that session; `accessExpiresInS` below the margin makes it due for refresh. */
 async function seedTokens(store: KeyValueStore, accessExpiresInS = 300): Promise<void> {
+  await store.set(storeKeys.generation, GENERATION, 600_000);
   await saveTokenState(
     store,
     "session-1",
@@ -128,7 +110,7 @@ interface Scenario {
 async function answer(by: "next-auth" | "read path", scenario: Scenario): Promise<Answer> {
   const store = createMemoryStore();
   await scenario.seed?.(store);
-  services.__store = scenario.storeDown ? unreachable(store) : store;
+  const auth = createTestAuth({ store: scenario.storeDown ? unreachable(store) : store });
   let refreshGrants = 0;
   server.use(
     http.post(ENDPOINTS.token, () => {
@@ -166,12 +148,15 @@ async function answer(by: "next-auth" | "read path", scenario: Scenario): Promis
     send(value: unknown) {
       body = value;
     },
+    end(value: string) {
+      body = JSON.parse(value);
+    },
   };
 
   const logs = captureLogs();
   try {
-    if (by === "next-auth") await NextAuth(req, res as unknown as NextApiResponse, buildAuthOptions({ req, res: res as never }));
-    else await sessionRoute(req, res as unknown as NextApiResponse);
+    if (by === "next-auth") await NextAuth(req, res as unknown as NextApiResponse, auth.nextAuthOptions({ req, res: res as never }));
+    else await createSessionRoute(() => auth)(req, res as unknown as NextApiResponse);
   } finally {
     logs.restore();
     await store.close();
@@ -226,7 +211,7 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
     const answers = await bothAnswers({ cookie: await validCookie(), seed: (store) => seedTokens(store) });
     expectSameAnswer(answers);
     expect(JSON.parse(answers.readPath.json)).toEqual({
-      expires: new Date((sessionToken().signedInAt! + SESSION_MAX_AGE_S) * 1000).toISOString(),
+      expires: new Date(sessionToken().signedInAtMs! + SESSION_MAX_AGE_S * 1000).toISOString(),
       user: { name: "Alice", email: "alice@example.com", image: null, realmRoles: ["user"], clientRoles: ["viewer"], authTime: null },
     });
     expect(answers.library.sessionCookies).toHaveLength(1);
@@ -257,7 +242,7 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
     expect(contents(readPath.value)).toEqual(contents(library.value));
     expect(contents(readPath.value)).toMatchObject({ refresh_token: "rt-2" });
     expect(readPath.names).toEqual(library.names);
-    expect(readPath.expires).toBe(new Date((sessionToken().signedInAt! + SESSION_MAX_AGE_S) * 1000).toUTCString());
+    expect(readPath.expires).toBe(new Date(sessionToken().signedInAtMs! + SESSION_MAX_AGE_S * 1000).toUTCString());
     expect(answers.readPath.sessionCookies[0]).toMatch(/; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
   });
 
@@ -278,8 +263,9 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
 
   it.each([
     ["signed out (app session revoked)", (store: KeyValueStore) => store.set(storeKeys.revokedSession("session-1"), "signed-out", 60_000)],
-    ["ended by back-channel logout (Keycloak sid)", (store: KeyValueStore) => store.set(storeKeys.revokedSid("kc-sid-1"), String(Date.now()), 60_000)],
-    ["ended by a user-wide back-channel logout (sub)", (store: KeyValueStore) => store.set(storeKeys.revokedSub("user-1"), String(Date.now()), 60_000)],
+    ["ended by back-channel logout (Keycloak sid)", (store: KeyValueStore) => store.set(storeKeys.revokedSid("kc-sid-1"), "keycloak-logout", 60_000)],
+    ["ended by a user-wide back-channel logout (sub)", (store: KeyValueStore) => store.set(storeKeys.revokedSub("user-1"), `${Date.now()} keycloak-logout`, 60_000)],
+    ["issued before the store lost its data (another generation)", (store: KeyValueStore) => store.set(storeKeys.generation, "generation-2", 60_000)],
   ])("ends a session %s: {} and the cookie cleared, as next-auth clears it", async (_state, revoke) => {
     const answers = await bothAnswers({
       cookie: await validCookie(),
@@ -297,7 +283,7 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
   it.each([
     ["expired itself", () => validCookie({}, SECRET, -60)],
     ["outlived Keycloak's refresh window", () => validCookie({ refresh_expires_at: nowS() - 1 })],
-    ["outlived session.maxAge since sign-in", () => validCookie({ signedInAt: nowS() - SESSION_MAX_AGE_S - 1 })],
+    ["outlived session.maxAge since sign-in", () => validCookie({ signedInAtMs: Date.now() - SESSION_MAX_AGE_S * 1000 - 1000 })],
     ["was tampered with", async () => (await validCookie()).replace(/\.(.)([^.]{20})/, (_m, c: string, rest: string) => `.${c === "A" ? "B" : "A"}${rest}`)],
     ["was encrypted with a foreign secret", () => validCookie({}, "a-foreign-secret-that-is-long-enough-0123")],
     ["is not a JWE at all", async () => `${COOKIE}=not-a-jwe`],
@@ -363,12 +349,12 @@ describe("readSession (page guards, getServerSideProps)", () => {
   it("finds the session cookie among others in the raw header", async () => {
     const store = createMemoryStore();
     await seedTokens(store);
-    services.__store = store;
+    const auth = createTestAuth({ store });
     const cookie = await validCookie();
     const setCookie: string[] = [];
     const res = { getHeader: () => undefined, setHeader: (_name: string, value: string[]) => setCookie.push(...value) };
-    const session = await readSession({ headers: { cookie: `other=1; ${cookie}` } } as never, res as never);
-    expect(session?.user).toMatchObject({ email: "alice@example.com", realmRoles: ["user"] });
+    const read = await auth.sessions.read({ headers: { cookie: `other=1; ${cookie}` } } as never, res as never);
+    expect(read).toMatchObject({ status: "signed-in", user: { email: "alice@example.com", realmRoles: ["user"] }, sessionId: "session-1" });
     expect(setCookie).toEqual([]);
     await store.close();
   });
@@ -380,12 +366,12 @@ describe("the same cookie read again (decoded cookies are remembered)", () => {
   it("still ends the session at its next read once it is revoked", async () => {
     const store = createMemoryStore();
     await seedTokens(store);
-    services.__store = store;
+    const auth = createTestAuth({ store });
     const cookie = await validCookie();
-    expect(await readSession({ headers: { cookie } }, res() as never)).toMatchObject({ user: { email: "alice@example.com" } });
+    expect(await auth.sessions.read({ headers: { cookie } }, res() as never)).toMatchObject({ user: { email: "alice@example.com" } });
     await store.set(storeKeys.revokedSession("session-1"), "signed-out", 60_000);
     const after = res();
-    expect(await readSession({ headers: { cookie } }, after as never)).toBeNull();
+    expect(await auth.sessions.read({ headers: { cookie } }, after as never)).toEqual({ status: "signed-out", reason: "signed-out" });
     expect(after.written).toEqual([`${COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`]);
     await store.close();
   });
@@ -393,14 +379,14 @@ describe("the same cookie read again (decoded cookies are remembered)", () => {
   it("still refuses it once the cookie itself has expired", async () => {
     const store = createMemoryStore();
     await seedTokens(store);
-    services.__store = store;
+    const auth = createTestAuth({ store });
     const cookie = await validCookie({}, SECRET, 30);
-    expect(await readSession({ headers: { cookie } }, res() as never)).not.toBeNull();
+    expect(await auth.sessions.read({ headers: { cookie } }, res() as never)).toMatchObject({ status: "signed-in" });
     jest.useFakeTimers({ doNotFake: ["nextTick", "queueMicrotask", "setImmediate", "setInterval", "setTimeout"], now: Date.now() + 46_000 });
     try {
       const logs = captureLogs();
       const after = res();
-      expect(await readSession({ headers: { cookie } }, after as never)).toBeNull();
+      expect(await auth.sessions.read({ headers: { cookie } }, after as never)).toEqual({ status: "signed-out", reason: "invalid-cookie" });
       logs.restore();
       expect(after.written).toHaveLength(1);
     } finally {
@@ -421,13 +407,14 @@ describe("refresh with short-lived access tokens (issue 9, item 3)", () => {
 
   it.each([2, 3, 8])("refreshes once per expiry with a %i s lifespan, not once per request (bursts of 20 and 200)", async (lifespanS) => {
     const store = createMemoryStore();
+    await store.set(storeKeys.generation, GENERATION, 600_000);
     await saveTokenState(
       store,
       "session-1",
       { accessToken: accessToken(["user"]), expiresAt: nowS() + lifespanS, lifetimeS: lifespanS, refreshToken: "rt-1", refreshExpiresAt: nowS() + 1800, roles: { realm: ["user"], client: [] } },
       600_000,
     );
-    services.__store = store;
+    const auth = createTestAuth({ store });
     let grants = 0;
     server.use(
       http.post(ENDPOINTS.token, () => {
@@ -447,9 +434,9 @@ describe("refresh with short-lived access tokens (issue 9, item 3)", () => {
       jest.setSystemTime(start + step * 250);
       const size = step % 2 === 0 ? 20 : 200;
       const responses = Array.from({ length: size }, res);
-      const sessions = await Promise.all(responses.map((r) => readSession({ headers: { cookie } } as never, r as never)));
+      const sessions = await Promise.all(responses.map((r) => auth.sessions.read({ headers: { cookie } } as never, r as never)));
       requests += size;
-      expect(sessions.every((session) => session?.user)).toBe(true);
+      expect(sessions.every((session) => session.status === "signed-in")).toBe(true);
       // The browser keeps the newest cookie it was sent.
       const written = responses.find((r) => r.written.length)?.written;
       if (written) cookie = written.map((line) => line.slice(0, line.indexOf(";"))).join("; ");

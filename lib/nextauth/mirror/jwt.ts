@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from "node:crypto";
 import type { JWT, JWTDecodeParams, JWTEncodeParams } from "next-auth/jwt";
 
-// next-auth v4's cookie format (jwt/index.js): a compact JWE, `dir` + A256GCM, with a key derived by HKDF from the
+// Mirrors next-auth 4.24 `jwt/index.js` (encode, decode). next-auth v4's cookie format: a compact JWE, `dir` + A256GCM, with a key derived by HKDF from the
 // secret (docs/decisions/0002-cookie-codec.md). Same bytes as jose writes, so cookies from next-auth's own encode
 // stay valid and next-auth's decode reads ours. Synchronous node:crypto, key derived once per secret: in issue 9's
 // profile WebCrypto's async job queue cost more than the cipher itself.
@@ -38,14 +38,19 @@ const nowS = () => Math.floor(Date.now() / 1000);
 
 /** Fields that exist only while a request is handled; they never reach the cookie. */
 function persisted(token: JWT): JWT {
-  const { roles: _roles, error: _error, ...rest } = token;
+  const { roles: _roles, error: _error, accessToken: _accessToken, ...rest } = token;
   return rest;
 }
 
-/** Encrypts a session token as next-auth's `jwt.encode` does (fresh iat, exp and jti), minus request-only fields. */
+/**
+ * Encrypts a session token as next-auth's `jwt.encode` does (fresh iat, exp and jti), minus request-only fields.
+ * `exp` never passes sign-in plus `maxAgeS`: a re-encode (useSession's update(), a refresh) cannot extend a session.
+ */
 export function encodeSessionToken(token: JWT, secret: string | Buffer, maxAgeS = DEFAULT_MAX_AGE_S): string {
   const iat = nowS();
-  const payload = Buffer.from(JSON.stringify({ ...persisted(token), iat, exp: iat + maxAgeS, jti: randomUUID() }));
+  const signedInS = typeof token.signedInAtMs === "number" ? Math.floor(token.signedInAtMs / 1000) : iat;
+  const exp = Math.min(iat + maxAgeS, signedInS + maxAgeS);
+  const payload = Buffer.from(JSON.stringify({ ...persisted(token), iat, exp, jti: randomUUID() }));
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", derivedKey(secret), iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(PROTECTED_HEADER, "ascii"));

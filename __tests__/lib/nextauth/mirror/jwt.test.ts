@@ -1,5 +1,5 @@
 import { decode, encode } from "next-auth/jwt";
-import { decodeSessionCookie, encodeSessionCookie } from "@/lib/nextauth/cookieCodec";
+import { decodeSessionCookie, encodeSessionCookie } from "@/lib/nextauth/mirror/jwt";
 
 const secret = "a-secret-that-is-long-enough-0123456789";
 const token = { sub: "user-1", name: "Alice", provider: "keycloak" as const, id_token: "id.token.sig", sessionId: "s-1" };

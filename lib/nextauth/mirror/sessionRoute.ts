@@ -1,0 +1,130 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CallbacksOptions, NextAuthOptions, Session } from "next-auth";
+import type { JWT } from "next-auth/jwt";
+import type { Clock } from "../../clock";
+import type { EndReason } from "../../session/revocation";
+import { isSessionEnded } from "../../session/sessionEnded";
+import { chunkValue, cleanChunks, readSessionChunks, sessionCookieOption, setSessionCookies } from "./cookie";
+import { checkTimes, decodeSessionToken, encodeSessionToken } from "./jwt";
+
+// Mirrors next-auth 4.24 `core/routes/session.js` for a GET with the jwt strategy: decode the cookie, run the app's
+// `jwt` callback (revocation, token state and roles in one store round trip, a refresh when due), then the
+// `session` callback and `events.session`, so the JSON is the same by construction. What it leaves out is what a
+// read does not need: next-auth's `init` (CSRF and callback-URL cookies, provider setup) and re-encrypting an
+// unchanged cookie. The cookie is written only when its contents change, with the session's absolute end as its
+// expiry, and cleared as next-auth clears it when the session is over.
+
+/** A user as pages and API routes receive it. */
+export type SessionUser = NonNullable<Session["user"]>;
+
+/** What a session read found: signed in (with what server code needs), signed out (and why), or unavailable. */
+export type SessionRead =
+  | { status: "signed-in"; session: Session; user: SessionUser; sessionId: string; sub: string; accessToken: string }
+  | { status: "signed-out"; reason: EndReason | "no-session" | "invalid-cookie" }
+  /** Cannot be confirmed now: the store or Keycloak (a due refresh) did not answer. The cookie is kept. */
+  | { status: "unavailable"; code: "STORE_UNAVAILABLE" | "KEYCLOAK_UNAVAILABLE"; session: Session };
+
+/** The read path: one per composition root. */
+export interface SessionReader {
+  read(req: Pick<IncomingMessage, "headers">, res: ServerResponse): Promise<SessionRead>;
+  /** GET /api/auth/session, answered as next-auth's route answers it (same JSON, same cache headers). */
+  send(req: Pick<IncomingMessage, "headers">, res: ServerResponse): Promise<void>;
+}
+
+/** The cookie fields the jwt callback can change (lib/session/lifecycle.ts): the cookie is rewritten only then. */
+const CHANGING_FIELDS = ["refresh_token", "expires_at", "refresh_expires_at"] as const;
+/** Decoded cookies kept per process, keyed by the cookie's value, least recently used out first. */
+const DECODED_CACHE_ENTRIES = 1000;
+
+type JwtParams = Parameters<CallbacksOptions["jwt"]>[0];
+type SessionParams = Parameters<CallbacksOptions["session"]>[0];
+
+/**
+ * Builds the read path over next-auth options (with the app's callbacks, events, logger and cookie settings).
+ * Options it does not mirror (a database session strategy, custom jwt encode/decode) are refused here, at start.
+ */
+export function createSessionReader(config: {
+  options: NextAuthOptions;
+  secret: string;
+  publicUrl: URL;
+  sessionMaxAgeS: number;
+  clock: Clock;
+}): SessionReader {
+  const { options, secret, sessionMaxAgeS, clock } = config;
+  if (options.session?.strategy !== "jwt") throw new Error("The session read path mirrors the jwt strategy only");
+  const cookie = sessionCookieOption(options, config.publicUrl);
+  const callbacks = options.callbacks as CallbacksOptions;
+  const decoded = new Map<string, JWT>();
+
+  /** decodeSessionToken, remembered per cookie value; the time checks (exp, nbf) run again on every read. */
+  const decode = (value: string): JWT => {
+    const known = decoded.get(value);
+    if (known) {
+      checkTimes(known);
+      decoded.delete(value);
+      decoded.set(value, known);
+      return { ...known };
+    }
+    const token = decodeSessionToken(value, secret);
+    if (decoded.size >= DECODED_CACHE_ENTRIES) decoded.delete(decoded.keys().next().value as string);
+    decoded.set(value, Object.freeze({ ...token }));
+    return token;
+  };
+
+  const sessionEndS = (token: JWT, nowS: number) =>
+    typeof token.signedInAtMs === "number" ? Math.floor(token.signedInAtMs / 1000) + sessionMaxAgeS : nowS + sessionMaxAgeS;
+
+  async function read(req: Pick<IncomingMessage, "headers">, res: ServerResponse): Promise<SessionRead> {
+    const chunks = readSessionChunks(req, cookie.name);
+    if (!chunks.value) return { status: "signed-out", reason: "no-session" };
+    try {
+      const before = decode(chunks.value);
+      // Called as next-auth's session route calls them: the token only, no account (not a sign-in).
+      const token = await callbacks.jwt({ token: before } as JwtParams);
+      const nowMs = clock.nowMs();
+      // The app's session callback answers Session (types/next-auth.d.ts); the library's type also allows DefaultSession.
+      const session = (await callbacks.session({
+        session: {
+          user: { name: before.name, email: before.email, image: before.picture },
+          expires: new Date(nowMs + sessionMaxAgeS * 1000).toISOString(),
+        },
+        token,
+      } as SessionParams)) as Session;
+      if (CHANGING_FIELDS.some((field) => before[field] !== token[field])) {
+        const nowS = Math.floor(nowMs / 1000);
+        const endS = sessionEndS(token, nowS);
+        const value = encodeSessionToken(token, secret, endS - nowS);
+        setSessionCookies(res, chunkValue(chunks.names, cookie.name, value, new Date(endS * 1000)), cookie);
+      }
+      await options.events?.session?.({ session, token });
+
+      if (token.error) {
+        const code = token.error === "SessionUnavailable" ? "STORE_UNAVAILABLE" : "KEYCLOAK_UNAVAILABLE";
+        return { status: "unavailable", code, session };
+      }
+      if (!session.user || !token.sessionId || !token.sub || !token.accessToken) {
+        return { status: "unavailable", code: "STORE_UNAVAILABLE", session };
+      }
+      return { status: "signed-in", session, user: session.user, sessionId: token.sessionId, sub: token.sub, accessToken: token.accessToken };
+    } catch (error) {
+      // As next-auth: a cookie that does not decode, or a session the jwt callback ended, is cleared.
+      options.logger?.error?.("JWT_SESSION_ERROR", error as Error);
+      setSessionCookies(res, cleanChunks(chunks.names), cookie);
+      return { status: "signed-out", reason: isSessionEnded(error) ? error.reason : "invalid-cookie" };
+    }
+  }
+
+  return {
+    read,
+    async send(req, res) {
+      const outcome = await read(req, res);
+      const body = outcome.status === "signed-out" ? {} : outcome.session;
+      res.statusCode = 200;
+      res.setHeader("Content-Type", "application/json");
+      res.setHeader("Cache-Control", "private, no-cache, no-store");
+      res.setHeader("Pragma", "no-cache");
+      res.setHeader("Expires", "0");
+      res.end(JSON.stringify(body));
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../clock";
+import { isAppError } from "../errors";
+import { log, shortId } from "../log";
+import type { KeyValueStore } from "../store/keyValueStore";
+import { storeKeys } from "./storeKeys";
+
+/**
+ * The one revocation core (Duende BFF's ISessionRevocationService, with `sub` and `sid` filters): every way an app
+ * session ends is written here, and every session read asks `check` whether it has. It fails closed twice over:
+ * - a store that lost its data (restart without persistence, FLUSHALL, an empty replica) gets a new generation;
+ *   cookies carry the generation they were issued in, and one from an older generation is over (`store-reset`);
+ * - a revocation the store did not take is kept by this instance, which refuses that session itself and writes
+ *   it before answering anything else once the store is back (every read flushes first; so does the background tick).
+ */
+
+/** Why an app session ended. */
+export type EndReason =
+  | "signed-out"
+  | "signed-out-everywhere"
+  | "keycloak-logout"
+  | "refresh-refused"
+  | "expired"
+  | "store-reset";
+
+/** What a revocation ends: one app session, every app session of a Keycloak session, or of a user until now. */
+export type RevocationTarget = { sessionId: string } | { sid: string } | { sub: string };
+
+/** What a session read knows of its session from the cookie. */
+export interface SessionIdentity {
+  sessionId: string;
+  sid?: string;
+  sub?: string;
+  /** Sign-in time, epoch ms: a revocation by `sub` ends the sessions signed in before it. */
+  signedInAtMs?: number;
+  /** The store generation the session was issued in. */
+  generation?: string;
+}
+
+/** A check's answer, with the session's stored token state read in the same round trip. */
+export interface RevocationCheck {
+  ended: EndReason | null;
+  rawTokens: string | null;
+}
+
+/** Where a revocation went: the store, or (store down) this instance until the store answers again. */
+export interface RevokeOutcome {
+  recorded: "store" | "instance";
+  /** False when this app session had already been revoked (a replayed sign-out): nothing more to do. */
+  first: boolean;
+}
+
+/** The revocation core of one process. */
+export interface Revocation {
+  /** Ends sessions; never throws for a store outage (the revocation is kept, see above). */
+  revoke(target: RevocationTarget, reason: EndReason): Promise<RevokeOutcome>;
+  /** Whether the session is over, and its stored tokens. Throws STORE_UNAVAILABLE: callers fail closed. */
+  check(identity: SessionIdentity): Promise<RevocationCheck>;
+  /** The store's generation, established if the store has none (sign-in writes it into the cookie). */
+  generation(): Promise<string>;
+  /** Writes the revocations kept while the store was down; throws STORE_UNAVAILABLE if it still is. */
+  flush(): Promise<void>;
+  /** Calls `listener` when this instance sees the store's data lost (a new generation). */
+  onStoreReset(listener: () => void): void;
+  /** How many revocations this instance keeps for the store. */
+  readonly keptCount: number;
+}
+
+/** Builds the revocation core over `store`; marks live as long as any app session can (`sessionMaxAgeS`). */
+export function createRevocation(deps: { store: KeyValueStore; clock: Clock; sessionMaxAgeS: number }): Revocation {
+  const { store, clock } = deps;
+  const ttlMs = deps.sessionMaxAgeS * 1000;
+  /** Revocations the store did not take: key -> value and when the mark would have expired. */
+  const kept = new Map<string, { value: string; expiresAtMs: number }>();
+  const resetListeners: (() => void)[] = [];
+  let knownGeneration: string | undefined;
+
+  const markOf = (target: RevocationTarget, reason: EndReason): { key: string; value: string } => {
+    if ("sessionId" in target) return { key: storeKeys.revokedSession(target.sessionId), value: reason };
+    if ("sid" in target) return { key: storeKeys.revokedSid(target.sid), value: reason };
+    return { key: storeKeys.revokedSub(target.sub), value: `${clock.nowMs()} ${reason}` };
+  };
+
+  const keptValue = (key: string): string | null => {
+    const entry = kept.get(key);
+    if (!entry) return null;
+    if (entry.expiresAtMs <= clock.nowMs()) {
+      kept.delete(key);
+      return null;
+    }
+    return entry.value;
+  };
+
+  const seeGeneration = (generation: string) => {
+    if (knownGeneration !== undefined && knownGeneration !== generation) {
+      log.warn("STORE_RESET", {
+        behaviour: "sessions issued before are over; their users sign in again",
+        hint: "the store lost its data: give Redis persistence (README, production checklist)",
+      });
+      for (const listener of resetListeners) listener();
+    }
+    knownGeneration = generation;
+  };
+
+  const establishGeneration = async (): Promise<string> => {
+    const fresh = randomUUID();
+    const generation = (await store.setIfAbsent(storeKeys.generation, fresh, GENERATION_TTL_MS))
+      ? fresh
+      : ((await store.get(storeKeys.generation)) ?? fresh);
+    seeGeneration(generation);
+    return generation;
+  };
+
+  const flush = async () => {
+    for (const [key, entry] of [...kept]) {
+      const remainingMs = entry.expiresAtMs - clock.nowMs();
+      if (remainingMs > 0) await store.set(key, entry.value, remainingMs);
+      kept.delete(key);
+      log.info("REVOCATION_WRITTEN", { key: key.split(":").slice(0, 2).join(":"), behaviour: "kept while the store was down" });
+    }
+  };
+
+  return {
+    get keptCount() {
+      return kept.size;
+    },
+
+    async revoke(target, reason) {
+      const { key, value } = markOf(target, reason);
+      try {
+        const first =
+          "sessionId" in target ? await store.setIfAbsent(key, value, ttlMs) : (await store.set(key, value, ttlMs), true);
+        return { recorded: "store", first };
+      } catch (error) {
+        if (!isAppError(error, "STORE_UNAVAILABLE")) throw error;
+        kept.set(key, { value, expiresAtMs: clock.nowMs() + ttlMs });
+        log.error("REVOCATION_KEPT", {
+          by: Object.keys(target)[0],
+          reason,
+          behaviour: "this instance refuses the session and writes the revocation when the store answers",
+        });
+        return { recorded: "instance", first: keptValue(key) === value };
+      }
+    },
+
+    async check(identity) {
+      const { sessionId, sid, sub } = identity;
+      const signedInAtMs = identity.signedInAtMs ?? 0;
+      const endedBySub = (mark: string | null) => mark !== null && Number(mark.split(" ")[0]) >= signedInAtMs;
+
+      // What this instance kept answers first: it holds even while the store is down.
+      if (kept.size) {
+        if (keptValue(storeKeys.revokedSession(sessionId))) return { ended: "signed-out", rawTokens: null };
+        const keptSid = sid ? keptValue(storeKeys.revokedSid(sid)) : null;
+        if (keptSid) return { ended: keptSid as EndReason, rawTokens: null };
+        const keptSub = sub ? keptValue(storeKeys.revokedSub(sub)) : null;
+        if (endedBySub(keptSub)) return { ended: reasonOfSubMark(keptSub), rawTokens: null };
+        await flush();
+      }
+
+      const [rawTokens, bySession, bySid, bySub, generation] = await store.getMany([
+        storeKeys.tokens(sessionId),
+        storeKeys.revokedSession(sessionId),
+        storeKeys.revokedSid(sid ?? "none"),
+        storeKeys.revokedSub(sub ?? "none"),
+        storeKeys.generation,
+      ]);
+      const current = generation ?? (await establishGeneration());
+      if (generation) seeGeneration(generation);
+      if (identity.generation !== current) {
+        log.info("SESSION_ENDED_BY_STORE_RESET", { session: shortId(sessionId) });
+        return { ended: "store-reset", rawTokens: null };
+      }
+      if (bySession) return { ended: bySession as EndReason, rawTokens: null };
+      if (sid && bySid) return { ended: bySid as EndReason, rawTokens: null };
+      if (sub && endedBySub(bySub)) return { ended: reasonOfSubMark(bySub), rawTokens: null };
+      return { ended: null, rawTokens };
+    },
+
+    async generation() {
+      const generation = await store.get(storeKeys.generation);
+      if (!generation) return establishGeneration();
+      seeGeneration(generation);
+      return generation;
+    },
+
+    flush,
+
+    onStoreReset(listener) {
+      resetListeners.push(listener);
+    },
+  };
+}
+
+/** The generation lives as long as the store keeps its data (ten years is "for ever" without a TTL-less write). */
+const GENERATION_TTL_MS = 10 * 365 * 24 * 3600 * 1000;
+
+function reasonOfSubMark(mark: string | null): EndReason {
+  return (mark?.split(" ")[1] as EndReason | undefined) ?? "keycloak-logout";
+}
