@@ -6,10 +6,18 @@ const SECURITY_HEADERS = [
   // No framing anywhere (clickjacking of the sign-out or admin pages); the CSP form is the modern one.
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
-  { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
 ];
+
+/** No MIME sniffing: a response is only what its Content-Type says. */
+const NOSNIFF = { key: "X-Content-Type-Options", value: "nosniff" };
+
+/**
+ * Every path except the one `next dev` serves as JSON to a <script> tag (vercel/next.js#92180): with nosniff the
+ * browser refuses it and logs an error on every dev page. The path exists only in development.
+ */
+const NOSNIFF_PATHS = "/:path((?!_next/static/development/_clientMiddlewareManifest\\.js$).*)";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -20,7 +28,10 @@ const nextConfig = {
   // `next build` type-checks the app only; tests and tooling are checked by `npm run typecheck`.
   typescript: { tsconfigPath: "tsconfig.build.json" },
   async headers() {
-    return [{ source: "/:path*", headers: SECURITY_HEADERS }];
+    return [
+      { source: "/:path*", headers: SECURITY_HEADERS },
+      { source: NOSNIFF_PATHS, headers: [NOSNIFF] },
+    ];
   },
 };
 

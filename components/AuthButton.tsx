@@ -15,5 +15,5 @@ export function AuthButton() {
   if (hasSessionToEnd(session)) {
     return <BusyButton label="Sign out" busyLabel="Signing out…" action={() => signOut({ callbackUrl: "/" })} />;
   }
-  return <BusyButton label="Sign in" busyLabel="Signing in…" action={() => signIn("keycloak")} />;
+  return <BusyButton className="primary" label="Sign in" busyLabel="Signing in…" action={() => signIn("keycloak")} />;
 }

@@ -16,8 +16,10 @@ beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-function renderAt(pathname: string) {
-  jest.mocked(useRouter).mockReturnValue({ pathname, query: {} } as unknown as ReturnType<typeof useRouter>);
+const replace = jest.fn(async () => true);
+
+function renderAt(pathname: string, query: Record<string, string> = {}) {
+  jest.mocked(useRouter).mockReturnValue({ pathname, query, replace } as unknown as ReturnType<typeof useRouter>);
   server.use(...nextAuthApiHandlers(null, { signInBodies: [], signOutBodies: [] }));
   render(
     <SessionProvider session={null} refetchOnWindowFocus={false}>
@@ -57,5 +59,23 @@ describe("Layout", () => {
     const target = skip.getAttribute("href")?.slice(1) ?? "";
     expect(document.getElementById(target)).toBe(screen.getByRole("main"));
     expect(within(screen.getByRole("main")).getByRole("heading", { level: 1, name: "Profile" })).toBeInTheDocument();
+  });
+
+  it("names the app in the header, linking home", () => {
+    renderAt("/profile");
+    const brand = within(screen.getByRole("banner")).getByRole("link", { name: "Keycloak sign-out demo" });
+    expect(brand).toHaveAttribute("href", "/");
+  });
+
+  it("takes the re-authentication flag out of the address once the page is shown (history.replaceState, shallow)", () => {
+    window.history.replaceState(null, "", "/admin?reauth=1&tab=x");
+    renderAt("/admin", { reauth: "1", tab: "x" });
+    expect(replace).toHaveBeenCalledWith("/admin?tab=x", undefined, { shallow: true, scroll: false });
+  });
+
+  it("leaves an address without the flag alone", () => {
+    replace.mockClear();
+    renderAt("/admin");
+    expect(replace).not.toHaveBeenCalled();
   });
 });

@@ -7,6 +7,7 @@ import { SessionProvider } from "next-auth/react";
 import { useRouter } from "next/router";
 import { sessionErrorMessage } from "@/components/sessionErrorMessage";
 import { nextAuthApiHandlers, type NextAuthTraffic } from "@/mocks/nextAuthApi";
+import type { SignInDiagnosis } from "@/components/SignInProblem";
 import SignIn from "@/pages/auth/signin";
 import { setupPageMswServer } from "@/testing/mswLifecycle";
 
@@ -85,5 +86,37 @@ describe("sign-in page", () => {
     document.body.innerHTML = "";
     renderSignIn({ error: "OAuthCallback" });
     expect(screen.getByRole("alert").textContent).not.toBe(configuration);
+  });
+});
+
+describe("sign-in page with the server's diagnosis of a failure at Keycloak", () => {
+  function renderWith(error: string, diagnosis: SignInDiagnosis) {
+    jest.mocked(useRouter).mockReturnValue({ pathname: "/auth/signin", query: { error } } as unknown as ReturnType<typeof useRouter>);
+    server.use(...nextAuthApiHandlers(null, { signOutBodies: [], signInBodies: [] }));
+    render(
+      <SessionProvider session={null} refetchOnWindowFocus={false}>
+        <SignIn diagnosis={diagnosis} />
+      </SessionProvider>,
+    );
+  }
+  const issuer = "http://localhost:8080/realms/myrealm";
+
+  it("says Keycloak answered but refused the realm, naming it and what to check", () => {
+    renderWith("OAuthSignin", { kind: "realm-refused", issuer, realm: "myrealm", status: 404 });
+    expect(screen.getByRole("alert")).toHaveTextContent('Keycloak answered, but refused: it has no realm "myrealm" (HTTP 404).');
+    expect(screen.getByText(/What to check/)).toBeInTheDocument();
+    expect(screen.getByText(issuer)).toBeInTheDocument();
+  });
+
+  it("says Keycloak did not answer, naming where it was looked for", () => {
+    renderWith("OAuthSignin", { kind: "no-answer", issuer });
+    expect(screen.getByRole("alert")).toHaveTextContent("Keycloak did not answer at http://localhost:8080.");
+  });
+
+  it("points a refused callback at the client id, secret and redirect URI", () => {
+    renderWith("OAuthCallback", { kind: "client-refused", issuer, clientId: "nextjs-app", redirectUri: "http://localhost:3000/api/auth/callback/keycloak" });
+    expect(screen.getByRole("alert")).toHaveTextContent(sessionErrorMessage("OAuthCallback"));
+    expect(screen.getByText("http://localhost:3000/api/auth/callback/keycloak")).toBeInTheDocument();
+    expect(screen.getByText("KEYCLOAK_CLIENT_SECRET")).toBeInTheDocument();
   });
 });
