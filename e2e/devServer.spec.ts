@@ -5,7 +5,7 @@ import { appEnv } from "../testing/appServer.mjs";
 import { logProblems } from "../testing/logProblems.mjs";
 import { startChild, waitForHttp, type ChildHandle } from "../testing/process.mjs";
 import { USERS } from "../testing/users.mjs";
-import { submitLoginForm } from "./helpers";
+import { submitLoginForm, watchConsole } from "./helpers";
 import { STACK } from "./stack";
 
 // The README's run command, `npm run dev` (scripts/dev.mjs), for real: nothing answers at the issuer, so it
@@ -56,6 +56,7 @@ test("npm run dev listens on loopback only, so Next's dev endpoints do not answe
 test("npm run dev starts the built-in provider, and sign-in and sign-out work in development mode", async ({ page }) => {
   test.setTimeout(120_000);
   expect(dev.output()).toContain("starting the built-in identity provider");
+  const watch = watchConsole(page);
 
   await test.step("sign in", async () => {
     await page.goto(`${DEV_URL}/`);
@@ -78,6 +79,16 @@ test("npm run dev starts the built-in provider, and sign-in and sign-out work in
     await expect(page.locator("#username")).toBeVisible();
   });
 
+  // Development mode's own noise: the dev middleware manifest refused under nosniff, a missing favicon, HMR errors.
+  watch.expectNone();
   expect(dev.output()).not.toContain("Error serializing");
   expect(logProblems({ "npm run dev": dev.output() })).toEqual([]);
+});
+
+test("npm run dev starts quietly: no runtime warning from oidc-provider, React or the provider's body parsing", () => {
+  // Node 20 is past its end of life; on it oidc-provider and React warn by design (package.json engines: >=22.12).
+  test.skip(Number(process.versions.node.split(".")[0]) < 22, `Node ${process.version} is older than the supported 22.12`);
+  for (const noise of ["Unsupported runtime", "This could be a security issue", "already parsed request body", "ENV_INVALID", "WARNING"]) {
+    expect(dev.output(), noise).not.toContain(noise);
+  }
 });

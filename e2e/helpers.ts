@@ -71,3 +71,27 @@ export function stackAppEnv(redisUrl?: string): Record<string, string> {
     redisUrl,
   });
 }
+
+/** What a page printed to the browser console as an error, and its uncaught exceptions. */
+export interface ConsoleWatch {
+  /** Every error so far, one line each: the text and where it came from. */
+  readonly errors: string[];
+  /** Fails the test on any error not matched by `expected` (e.g. the 404 of a page that is meant to be missing). */
+  expectNone(expected?: RegExp[]): void;
+}
+
+/** Starts collecting `page`'s console errors and uncaught exceptions. */
+export function watchConsole(page: Page): ConsoleWatch {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`${message.text()} (${message.location().url || page.url()})`);
+  });
+  page.on("pageerror", (error) => errors.push(`uncaught ${error.name}: ${error.message} (${page.url()})`));
+  return {
+    errors,
+    expectNone(expected = []) {
+      const unexpected = errors.filter((line) => !expected.some((pattern) => pattern.test(line)));
+      expect(unexpected, "browser console errors").toEqual([]);
+    },
+  };
+}
