@@ -5,11 +5,15 @@
 export function sessionErrorMessage(code: string): string {
   switch (code) {
     case "RefreshAccessTokenError":
-      return "We could not renew your session with Keycloak just now. Try again in a moment, or sign in again.";
+      return "Keycloak could not be reached to renew your session. Try again in a moment, or sign in again.";
     case "SessionRequired":
+    case "SessionEnded":
       return "Your session has ended. Please sign in again.";
     case "SessionUnavailable":
-      return "We could not confirm your session right now. Please try again in a moment, or sign in again.";
+      return "The session store is unavailable right now, so your session could not be confirmed. Please try again in a moment.";
+    case "ReauthRequired":
+      // lib/nextauth/authOptions.ts refused a sign-in that skipped the password after a failed Keycloak logout.
+      return "Your last sign-out could not reach Keycloak, so Keycloak must ask for your password. Please sign in again with your password.";
     case "Configuration":
       // The server's own settings are wrong (next-auth could not start): retrying will not help the user.
       return "The sign-in service is misconfigured, so nobody can sign in right now. Please tell the site's administrator.";

@@ -21,10 +21,17 @@ describe("sessionErrorMessage", () => {
       "SessionUnavailable",
       "RefreshAccessTokenError",
       "SessionRequired",
+      "ReauthRequired",
       "AccessDenied",
       "Verification",
       "SomethingElse",
     ];
     expect(new Set(codes.map(sessionErrorMessage)).size).toBe(codes.length);
+  });
+
+  it("tells an outage of the session store, Keycloak unreachable and a session that ended apart (issue 16)", () => {
+    expect(sessionErrorMessage("SessionUnavailable")).toMatch(/session store is unavailable/);
+    expect(sessionErrorMessage("RefreshAccessTokenError")).toMatch(/Keycloak could not be reached/);
+    expect(sessionErrorMessage("SessionEnded")).toMatch(/session has ended/);
   });
 });

@@ -8,6 +8,8 @@ describe("AppError", () => {
     expect(error).toMatchObject({ code: "STORE_UNAVAILABLE", status: 503, message: "Redis did not answer", cause });
     expect(httpStatusOf(error)).toBe(503);
     expect(httpStatusOf(new AppError("LOGOUT_TOKEN_INVALID", "bad"))).toBe(400);
+    // Keycloak down is an outage like the store's: 503, not 502.
+    expect(httpStatusOf(new AppError("KEYCLOAK_UNAVAILABLE", "down"))).toBe(503);
   });
 
   it("maps anything that is not an AppError to 500", () => {
@@ -29,9 +31,9 @@ describe("AppError", () => {
     expect(error).not.toBeInstanceOf(AppError);
     expect(isAppError(error, "STORE_UNAVAILABLE")).toBe(true);
     expect(isAppError(error, "SESSION_ENDED")).toBe(false);
-    const ended = new ForeignEnded("REVOKED");
+    const ended = new ForeignEnded("keycloak-logout");
     expect(ended).not.toBeInstanceOf(SessionEndedError);
     expect(isSessionEnded(ended)).toBe(true);
-    expect(ended.reason).toBe("REVOKED");
+    expect(ended.reason).toBe("keycloak-logout");
   });
 });

@@ -27,7 +27,8 @@ test("an admin whose password entry is too old confirms it at Keycloak and comes
   await page.getByRole("button", { name: "Continue to Keycloak" }).click();
   // Keycloak asks for the password although its SSO session is alive (max_age).
   await answerLoginForm(page, USERS.admin);
-  await expect(page).toHaveURL(`${KC_STACK.appA}/admin?reauth=1`);
+  // Back on the page; the flag of this round trip (when it started) may already be dropped from the address.
+  await expect(page).toHaveURL(new RegExp(`^${KC_STACK.appA}/admin(\\?reauth=\\d+)?$`));
   await expect(page.getByRole("heading", { name: "Admin" })).toBeVisible();
   expect((await admin.sessionsOf(USERS.admin.username)).map((s: { id: string }) => s.id)).toEqual([session.id]);
 });

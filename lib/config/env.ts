@@ -9,6 +9,8 @@ const text = (hint: string) => z.string({ error: `is missing (${hint})` }).trim(
 
 /** The secret published in .env.example: fine for `npm run dev`, refused in production. */
 const EXAMPLE_SECRET_MARK = "change-me";
+/** Hosts only this machine reaches: the example secret is allowed there, outside production mode. */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Parses an http(s) URL, reporting what makes it unusable; `originOnly` also refuses a path. */
 function checkHttpUrl(value: string, ctx: z.RefinementCtx, rules: { originOnly?: boolean; realmPath?: boolean }): URL | undefined {
@@ -68,7 +70,7 @@ const flag = (fallback: boolean) =>
     });
 
 /** The schema of the server's configuration: names, defaults and rules as documented in .env.example. */
-const envSchema = z.object({
+const envShape = z.object({
   /** Public base URL of this app, e.g. http://localhost:3000. */
   NEXTAUTH_URL: text("the app's public URL, e.g. http://localhost:3000").transform(
     (value, ctx) => checkHttpUrl(value, ctx, { originOnly: true }) ?? z.NEVER,
@@ -119,17 +121,24 @@ const envSchema = z.object({
       }
       return raw;
     }),
-})
+});
+
+const envSchema = envShape
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === "production" && env.NEXTAUTH_SECRET.includes(EXAMPLE_SECRET_MARK)) {
+    // Whatever NODE_ENV says, an app others can reach (any host but loopback) is a production server.
+    const reachable = env.NEXTAUTH_URL instanceof URL && !LOOPBACK_HOSTS.has(env.NEXTAUTH_URL.hostname);
+    if ((env.NODE_ENV === "production" || reachable) && env.NEXTAUTH_SECRET.includes(EXAMPLE_SECRET_MARK)) {
       ctx.addIssue({
         code: "custom",
         path: ["NEXTAUTH_SECRET"],
-        message: "is the published example value, which must not be used in production (generate one: openssl rand -base64 32)",
+        message: "is the published example value, which only a local development server may use (generate one: openssl rand -base64 32)",
       });
     }
   })
   .transform(({ NODE_ENV: _nodeEnv, ...env }) => env);
+
+/** Every variable the app reads (NODE_ENV is Next's own). */
+export const ENV_VARIABLES = Object.keys(envShape.shape).filter((name) => name !== "NODE_ENV");
 
 /** Validated server configuration, inferred from the schema. */
 export type Env = Readonly<z.output<typeof envSchema>>;

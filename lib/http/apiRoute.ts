@@ -15,7 +15,7 @@ export type MethodHandler = (req: NextApiRequest, res: NextApiResponse) => Promi
 export function apiRoute(logCode: string, handlers: Partial<Record<Method, MethodHandler>>): NextApiHandler {
   const allowed = Object.keys(handlers).join(", ");
   return async (req, res) => {
-    res.setHeader("Cache-Control", "private, no-store");
+    res.setHeader("Cache-Control", "no-store");
     const handler = handlers[req.method as Method];
     try {
       if (!handler) {

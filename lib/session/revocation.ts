@@ -11,7 +11,8 @@ import { storeKeys } from "./storeKeys";
  * - a store that lost its data (restart without persistence, FLUSHALL, an empty replica) gets a new generation;
  *   cookies carry the generation they were issued in, and one from an older generation is over (`store-reset`);
  * - a revocation the store did not take is kept by this instance, which refuses that session itself and writes
- *   it before answering anything else once the store is back (every read flushes first; so does the background tick).
+ *   it before anything else once the store is back (a read that needs the store flushes first; so does the
+ *   background tick, every second).
  */
 
 /** Why an app session ended. */
@@ -133,13 +134,14 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
         return { recorded: "store", first };
       } catch (error) {
         if (!isAppError(error, "STORE_UNAVAILABLE")) throw error;
+        const previous = keptValue(key);
         kept.set(key, { value, expiresAtMs: clock.nowMs() + ttlMs });
         log.error("REVOCATION_KEPT", {
           by: Object.keys(target)[0],
           reason,
           behaviour: "this instance refuses the session and writes the revocation when the store answers",
         });
-        return { recorded: "instance", first: keptValue(key) === value };
+        return { recorded: "instance", first: "sessionId" in target ? previous === null : true };
       }
     },
 

@@ -37,10 +37,16 @@ export interface SignOutDeps {
 export async function signOut(token: JWT | null | undefined, deps: SignOutDeps): Promise<SignOutOutcome> {
   if (!token) return { keycloak: "skipped" };
   if (token.sessionId) {
-    const { first } = await deps.revocation.revoke({ sessionId: token.sessionId }, "signed-out");
-    if (!first) {
-      log.info("SIGNOUT_REPEATED", { session: shortId(token.sessionId), behaviour: "already signed out; nothing sent to Keycloak" });
-      return { keycloak: "already-signed-out" };
+    try {
+      const { first } = await deps.revocation.revoke({ sessionId: token.sessionId }, "signed-out");
+      if (!first) {
+        log.info("SIGNOUT_REPEATED", { session: shortId(token.sessionId), behaviour: "already signed out; nothing sent to Keycloak" });
+        return { keycloak: "already-signed-out" };
+      }
+    } catch (error) {
+      // Not an outage (that is kept by the revocation core) but a bug: ending Keycloak's session still ends this
+      // one at its next refresh, so the handshake goes on.
+      log.error("SIGNOUT_REVOKE_FAILED", { session: shortId(token.sessionId), ...describeError(error) });
     }
   }
   if (!deps.federated || token.provider !== "keycloak" || !token.id_token) return { keycloak: "skipped" };

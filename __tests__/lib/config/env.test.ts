@@ -1,4 +1,5 @@
-import { EnvError, parseEnv } from "@/lib/config/env";
+import { readFileSync } from "node:fs";
+import { ENV_VARIABLES, EnvError, parseEnv } from "@/lib/config/env";
 import { isAppError } from "@/lib/errors";
 
 const valid = {
@@ -75,5 +76,39 @@ describe("parseEnv", () => {
     const error = errorFor({ ...example, NODE_ENV: "production" });
     expect(variables(error)).toEqual(["NEXTAUTH_SECRET"]);
     expect(error.message).toMatch(/published example value/);
+  });
+
+  it("refuses the example secret on any server others can reach, whatever NODE_ENV says", () => {
+    const example = { ...valid, NEXTAUTH_SECRET: "dev-only-change-me-0123456789abcdef0123456789" };
+    for (const NODE_ENV of [undefined, "development", "staging", "test"]) {
+      const error = errorFor({ ...example, NODE_ENV, NEXTAUTH_URL: "https://app.example.com" });
+      expect(variables(error)).toEqual(["NEXTAUTH_SECRET"]);
+    }
+    expect(parseEnv({ ...example, NEXTAUTH_URL: "http://127.0.0.1:3000" }).NEXTAUTH_SECRET).toBe(example.NEXTAUTH_SECRET);
+  });
+});
+
+describe("the README's configuration table", () => {
+  // Rows of the table under "## Configuration": | `NAME`[, `NAME`] | default | meaning |
+  const section = readFileSync("README.md", "utf8").split("## Configuration")[1]?.split("\n## ")[0] ?? "";
+  const rows = [...section.matchAll(/^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \| ([^|]+) \|/gm)].flatMap(([, names, fallback]) =>
+    [...names.matchAll(/`([A-Z_]+)`/g)].map(([, name]) => ({ name, fallback: fallback.trim() })),
+  );
+
+  it("lists every variable the schema reads, and nothing else", () => {
+    expect(rows.map((row) => row.name).sort()).toEqual([...ENV_VARIABLES].sort());
+  });
+
+  it("states each default as the schema applies it, and 'required' only for required variables", () => {
+    const applied = parseEnv(valid) as unknown as Record<string, unknown>;
+    for (const { name, fallback } of rows) {
+      if (fallback === "required") {
+        expect(variables(errorFor({ ...valid, [name]: undefined }))).toEqual([name]);
+      } else if (fallback === "in-memory") {
+        expect(applied[name]).toBeUndefined();
+      } else {
+        expect(`${name}=${String(applied[name])}`).toBe(`${name}=${fallback}`);
+      }
+    }
   });
 });

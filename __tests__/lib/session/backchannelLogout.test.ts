@@ -8,7 +8,8 @@ import {
 import type { JWT } from "next-auth/jwt";
 import type { KeycloakClient } from "@/lib/keycloak/keycloakClient";
 import { acceptBackchannelLogout } from "@/lib/session/backchannelLogout";
-import { continueSession, type LifecycleDeps } from "@/lib/session/lifecycle";
+import { createSessionLifecycle } from "@/lib/session/lifecycle";
+import { createRevocation, type Revocation } from "@/lib/session/revocation";
 import { SessionEndedError } from "@/lib/session/sessionEnded";
 import { storeKeys } from "@/lib/session/storeKeys";
 import { saveTokenState } from "@/lib/session/tokenState";
@@ -17,16 +18,25 @@ import { createMemoryStore } from "@/lib/store/memoryStore";
 import { testKeycloak } from "@/mocks/keycloak";
 import { logoutClaims, REALM_KID as KID, signLogoutToken, setupRealmKeys } from "@/mocks/logoutTokens";
 import { captureLogs } from "@/testing/captureLogs";
+import { storeOutage } from "@/testing/storeOutage";
+import { fakeClock } from "@/testing/testAuth";
 
 const SESSION_MAX_AGE_S = 36_000;
 
 const realm = setupRealmKeys();
 
+const clock = fakeClock();
 const nowS = () => Math.floor(Date.now() / 1000);
+/** The generation of the store every test session was issued in. */
+const GENERATION = "gen-1";
 /** The app's Keycloak client, with the realm's keys held locally instead of fetched. */
 const keycloak = (): KeycloakClient => ({ ...testKeycloak(), signingKeys: async () => realm.keys });
-const deps = (store: KeyValueStore) => ({ keycloak: keycloak(), store, sessionMaxAgeS: SESSION_MAX_AGE_S });
-const lifecycle = (store: KeyValueStore): LifecycleDeps => ({ keycloak: keycloak(), store, refreshWaitMs: 500, sessionMaxAgeS: SESSION_MAX_AGE_S });
+/** This instance's revocation core (built per test, over the test's store). */
+let revocation: Revocation;
+const deps = (store: KeyValueStore) => ({ keycloak: keycloak(), store, revocation });
+/** The session reads of an instance sharing the store: the lifecycle asks the same revocation core. */
+const lifecycle = (store: KeyValueStore) =>
+  createSessionLifecycle({ keycloak: keycloak(), store, revocation, clock, refreshWaitMs: 500, sessionMaxAgeS: SESSION_MAX_AGE_S });
 const claims = logoutClaims;
 
 function sign(payload: JWTPayload, typ = "logout+jwt", key: CryptoKey = realm.realmKey.privateKey): Promise<string> {
@@ -57,8 +67,9 @@ function recordingStore(): KeyValueStore & { writes: string[] } {
 }
 
 /** An app session as the jwt callback holds it, with fresh server-side tokens (no refresh needed). */
-async function liveSession(store: KeyValueStore, fields: { sid?: string; sub?: string; signedInAt?: number }): Promise<JWT> {
+async function liveSession(store: KeyValueStore, fields: { sid?: string; sub?: string; signedInAtMs?: number }): Promise<JWT> {
   const sessionId = randomUUID();
+  await store.set(storeKeys.generation, GENERATION, SESSION_MAX_AGE_S * 1000);
   await saveTokenState(
     store,
     sessionId,
@@ -72,12 +83,13 @@ async function liveSession(store: KeyValueStore, fields: { sid?: string; sub?: s
     provider: "keycloak",
     id_token: "id",
     refresh_token: "rt",
-    signedInAt: fields.signedInAt ?? nowS() - 60,
+    generation: GENERATION,
+    signedInAtMs: fields.signedInAtMs ?? clock.nowMs() - 60_000,
   } as JWT;
 }
 
 async function endedReason(token: JWT, store: KeyValueStore): Promise<string | undefined> {
-  return continueSession(token, lifecycle(store)).then(
+  return lifecycle(store).continue(token).then(
     () => undefined,
     (error: unknown) => {
       expect(error).toBeInstanceOf(SessionEndedError);
@@ -91,6 +103,7 @@ let logs: ReturnType<typeof captureLogs>;
 
 beforeEach(() => {
   store = recordingStore();
+  revocation = createRevocation({ store, clock, sessionMaxAgeS: SESSION_MAX_AGE_S });
   logs = captureLogs();
 });
 
@@ -104,36 +117,37 @@ describe("acceptBackchannelLogout ends sessions", () => {
     const first = await liveSession(store, { sid: "sid-alice-1" });
     const second = await liveSession(store, { sid: "sid-alice-1" });
     const otherDevice = await liveSession(store, { sid: "sid-alice-2" });
-    await expect(continueSession(first, lifecycle(store))).resolves.toMatchObject({ roles: { realm: ["user"], client: [] } });
+    await expect(lifecycle(store).continue(first)).resolves.toMatchObject({ roles: { realm: ["user"], client: [] } });
 
     const outcome = await acceptBackchannelLogout(await sign(claims()), deps(store));
 
-    expect(outcome).toEqual({ ok: true, sid: "sid-alice-1" });
-    expect(await store.get(storeKeys.revokedSid("sid-alice-1"))).not.toBeNull();
-    expect(await endedReason(first, store)).toBe("BACKCHANNEL_LOGOUT");
-    expect(await endedReason(second, store)).toBe("BACKCHANNEL_LOGOUT");
+    expect(outcome).toEqual({ ok: true, sid: "sid-alice-1", recorded: "store" });
+    expect(await store.get(storeKeys.revokedSid("sid-alice-1"))).toBe("keycloak-logout");
+    expect(await endedReason(first, store)).toBe("keycloak-logout");
+    expect(await endedReason(second, store)).toBe("keycloak-logout");
     expect(await endedReason(otherDevice, store)).toBeUndefined();
   });
 
   it("accepts the older Keycloak typ JWT the same way", async () => {
     const session = await liveSession(store, { sid: "sid-alice-1" });
     await expect(acceptBackchannelLogout(await sign(claims(), "JWT"), deps(store))).resolves.toMatchObject({ ok: true });
-    expect(await endedReason(session, store)).toBe("BACKCHANNEL_LOGOUT");
+    expect(await endedReason(session, store)).toBe("keycloak-logout");
   });
 
   it("with only sub: the user's sessions started before it; later sessions and other users live on", async () => {
-    const earlier = await liveSession(store, { sid: "sid-alice-1", signedInAt: nowS() - 60 });
-    const earlierOtherSid = await liveSession(store, { sid: "sid-alice-2", signedInAt: nowS() - 5 });
+    const earlier = await liveSession(store, { sid: "sid-alice-1", signedInAtMs: clock.nowMs() - 60_000 });
+    const earlierOtherSid = await liveSession(store, { sid: "sid-alice-2", signedInAtMs: clock.nowMs() - 5000 });
     const bob = await liveSession(store, { sub: "user-bob", sid: "sid-bob" });
 
     const outcome = await acceptBackchannelLogout(await sign(claims({ sid: undefined })), deps(store));
-    expect(outcome).toEqual({ ok: true, sid: undefined });
-    expect(await store.get(storeKeys.revokedSub("user-alice"))).not.toBeNull();
+    expect(outcome).toEqual({ ok: true, sid: undefined, recorded: "store" });
+    expect(await store.get(storeKeys.revokedSub("user-alice"))).toBe(`${clock.nowMs()} keycloak-logout`);
 
-    // Signed in after the logout: signedInAt (seconds) lies after the mark's time (ms).
-    const later = await liveSession(store, { sid: "sid-alice-3", signedInAt: nowS() + 1 });
-    expect(await endedReason(earlier, store)).toBe("BACKCHANNEL_LOGOUT");
-    expect(await endedReason(earlierOtherSid, store)).toBe("BACKCHANNEL_LOGOUT");
+    // Signed in after the logout.
+    clock.advance(1000);
+    const later = await liveSession(store, { sid: "sid-alice-3", signedInAtMs: clock.nowMs() });
+    expect(await endedReason(earlier, store)).toBe("keycloak-logout");
+    expect(await endedReason(earlierOtherSid, store)).toBe("keycloak-logout");
     expect(await endedReason(bob, store)).toBeUndefined();
     expect(await endedReason(later, store)).toBeUndefined();
   });
@@ -143,6 +157,41 @@ describe("acceptBackchannelLogout ends sessions", () => {
     await acceptBackchannelLogout(token, deps(store));
     expect(logs.lines().join("\n")).toMatch(/BACKCHANNEL_LOGOUT_ACCEPTED by=sid/);
     expect(logs.lines().join("\n")).not.toContain(token.split(".")[1]);
+  });
+});
+
+describe("acceptBackchannelLogout with a store that fails", () => {
+  it("writes the revocation before the replay mark", async () => {
+    await acceptBackchannelLogout(await sign(claims()), deps(store));
+    const written = store.writes.filter((write) => /revoked:|logout-jti:/.test(write));
+    expect(written).toEqual([`set ${storeKeys.revokedSid("sid-alice-1")}`, expect.stringMatching(/^setIfAbsent logout-jti:/)]);
+  });
+
+  it("accepts Keycloak's redelivery when the store failed between the revocation and the replay mark", async () => {
+    const token = await sign(claims());
+    const markFails = storeOutage(store, /^logout-jti:/).store;
+    await expect(acceptBackchannelLogout(token, { ...deps(store), store: markFails })).resolves.toMatchObject({ ok: true, recorded: "store" });
+    expect(await store.get(storeKeys.revokedSid("sid-alice-1"))).toBe("keycloak-logout");
+
+    await expect(acceptBackchannelLogout(token, deps(store))).resolves.toMatchObject({ ok: true });
+  });
+
+  it("keeps the revocation in this instance while the store is down, ends the session there, and writes it when the store is back", async () => {
+    const session = await liveSession(store, { sid: "sid-alice-1" });
+    const otherDevice = await liveSession(store, { sid: "sid-alice-2" });
+    const outage = storeOutage(store);
+    const unreliable = outage.store;
+    revocation = createRevocation({ store: unreliable, clock, sessionMaxAgeS: SESSION_MAX_AGE_S });
+
+    await expect(acceptBackchannelLogout(await sign(claims()), deps(unreliable))).resolves.toEqual({ ok: true, sid: "sid-alice-1", recorded: "instance" });
+    expect(await endedReason(session, unreliable)).toBe("keycloak-logout");
+    expect(await store.get(storeKeys.revokedSid("sid-alice-1"))).toBeNull();
+
+    outage.heal();
+    // The next read of another session writes what was kept before answering (so does the background tick).
+    expect(await endedReason(otherDevice, unreliable)).toBeUndefined();
+    expect(revocation.keptCount).toBe(0);
+    expect(await store.get(storeKeys.revokedSid("sid-alice-1"))).toBe("keycloak-logout");
   });
 });
 

@@ -1,6 +1,9 @@
 import { delay, http, HttpResponse } from "msw";
 import type { JWT } from "next-auth/jwt";
-import { continueSession, startSession, type LifecycleDeps } from "@/lib/session/lifecycle";
+import type { Clock } from "@/lib/clock";
+import { createSessionLifecycle, type SessionLifecycle } from "@/lib/session/lifecycle";
+import { createRevocation, type EndReason } from "@/lib/session/revocation";
+import { decodeSessionToken, encodeSessionToken } from "@/lib/nextauth/mirror/jwt";
 import { SessionEndedError } from "@/lib/session/sessionEnded";
 import { storeKeys } from "@/lib/session/storeKeys";
 import { storeUnavailable, type KeyValueStore } from "@/lib/store/keyValueStore";
@@ -9,10 +12,11 @@ import { CLIENT_ID, ENDPOINTS, testKeycloak } from "@/mocks/keycloak";
 import { server } from "@/mocks/server";
 import { captureLogs } from "@/testing/captureLogs";
 import { setupMswServer } from "@/testing/mswLifecycle";
+import { TEST_SECRET } from "@/testing/testAuth";
 
 setupMswServer();
 
-let config: LifecycleDeps;
+const SESSION_MAX_AGE_S = 3600;
 const nowS = () => Math.floor(Date.now() / 1000);
 
 /** An unsigned JWT with the given claims: the app reads claims of tokens it got from the token endpoint. */
@@ -22,15 +26,22 @@ const jwt = (claims: object) =>
 const accessToken = (roles: string[]) =>
   jwt({ realm_access: { roles }, resource_access: { [CLIENT_ID]: { roles: ["viewer"] }, other: { roles: ["x"] } } });
 
+/** One app instance's lifecycle over `store`, with its own revocation core. */
+function lifecycleOver(store: KeyValueStore, clock: Clock = { nowMs: () => Date.now() }): SessionLifecycle {
+  const revocation = createRevocation({ store, clock, sessionMaxAgeS: SESSION_MAX_AGE_S });
+  return createSessionLifecycle({ keycloak: testKeycloak(), store, revocation, clock, refreshWaitMs: 500, sessionMaxAgeS: SESSION_MAX_AGE_S });
+}
+
 let store: KeyValueStore;
+let lifecycle: SessionLifecycle;
 beforeEach(() => {
   store = createMemoryStore();
-  config = { keycloak: testKeycloak(), store, refreshWaitMs: 500, sessionMaxAgeS: 3600 };
+  lifecycle = lifecycleOver(store);
 });
 afterEach(() => store.close());
 
 async function signedIn(expiresIn = 300): Promise<JWT> {
-  return startSession(
+  return lifecycle.start(
     { sub: "user-1", name: "Alice", email: "alice@example.com" },
     {
       provider: "keycloak",
@@ -40,19 +51,38 @@ async function signedIn(expiresIn = 300): Promise<JWT> {
       expires_at: nowS() + expiresIn,
       refresh_expires_in: 1800,
     },
-    config,
   );
 }
 
-const ended = (promise: Promise<unknown>) => expect(promise).rejects.toBeInstanceOf(SessionEndedError);
+const ended = async (promise: Promise<unknown>, reason: EndReason) => {
+  const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
+  expect(error).toBeInstanceOf(SessionEndedError);
+  expect((error as SessionEndedError).reason).toBe(reason);
+};
 
-describe("startSession", () => {
+describe("start (sign-in)", () => {
   it("keeps the id_token, provider and refresh token in the cookie, and the access token only on the server", async () => {
     const token = await signedIn();
     expect(token).toMatchObject({ provider: "keycloak", refresh_token: "rt-1", sid: "kc-session-1" });
     expect(token.id_token).toBeDefined();
-    expect(JSON.stringify(token)).not.toContain(accessToken(["user"]));
+    // The jwt callback's answer carries it for this request only; the cookie written from it does not.
+    expect(JSON.stringify(decodeSessionToken(encodeSessionToken(token, TEST_SECRET), TEST_SECRET))).not.toContain(accessToken(["user"]));
     expect(await store.get(storeKeys.tokens(token.sessionId!))).toContain(accessToken(["user"]));
+  });
+
+  it("carries the store's generation and the sign-in time (epoch ms) in the cookie", async () => {
+    const before = Date.now();
+    const token = await signedIn();
+    expect(token.generation).toBe(await store.get(storeKeys.generation));
+    expect(token.generation).toEqual(expect.any(String));
+    expect(token.signedInAtMs).toBeGreaterThanOrEqual(before);
+    expect(token.signedInAtMs).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("starts no session when the store cannot name its generation (it could not be checked later)", async () => {
+    const down: KeyValueStore = { ...store, get: () => Promise.reject(storeUnavailable("Redis did not answer")), setIfAbsent: () => Promise.reject(storeUnavailable("Redis did not answer")) };
+    lifecycle = lifecycleOver(down);
+    await expect(signedIn()).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
   });
 
   it("reads realm roles and this client's roles, not other clients'", async () => {
@@ -60,46 +90,71 @@ describe("startSession", () => {
   });
 });
 
-describe("continueSession", () => {
+describe("continue (every session read)", () => {
   it("confirms a live session without calling Keycloak", async () => {
     const token = await signedIn();
-    await expect(continueSession(token, config)).resolves.toMatchObject({ roles: { realm: ["user"], client: ["viewer"] } });
+    await expect(lifecycle.continue(token)).resolves.toMatchObject({ roles: { realm: ["user"], client: ["viewer"] } });
   });
 
   it("does not refresh a short-lived token that was just issued (the margin shrinks with the lifetime)", async () => {
     // No token handler: a refresh would be an unhandled request and fail the test.
     const token = await signedIn(4);
-    await expect(continueSession(token, config)).resolves.toMatchObject({ error: undefined });
+    await expect(lifecycle.continue(token)).resolves.toMatchObject({ error: undefined });
   });
 
   it("ends a session that was signed out (revoked app session)", async () => {
     const token = await signedIn();
     await store.set(storeKeys.revokedSession(token.sessionId!), "signed-out", 60_000);
-    await ended(continueSession(token, config));
+    await ended(lifecycle.continue(token), "signed-out");
   });
 
   it("ends every session of a Keycloak session ended by back-channel logout (sid)", async () => {
     const token = await signedIn();
-    await store.set(storeKeys.revokedSid("kc-session-1"), String(Date.now()), 60_000);
-    await ended(continueSession(token, config));
+    await store.set(storeKeys.revokedSid("kc-session-1"), "keycloak-logout", 60_000);
+    await ended(lifecycle.continue(token), "keycloak-logout");
   });
 
   it("ends a user's earlier sessions on a sub-only back-channel logout, not later ones", async () => {
     const earlier = await signedIn();
-    await store.set(storeKeys.revokedSub("user-1"), String(Date.now()), 60_000);
-    await ended(continueSession(earlier, config));
-    const later = { ...(await signedIn()), signedInAt: nowS() + 5 };
-    await expect(continueSession(later, config)).resolves.toBeDefined();
+    await store.set(storeKeys.revokedSub("user-1"), `${Date.now()} keycloak-logout`, 60_000);
+    await ended(lifecycle.continue(earlier), "keycloak-logout");
+    const later = { ...(await signedIn()), signedInAtMs: Date.now() + 5000 };
+    await expect(lifecycle.continue(later)).resolves.toMatchObject({ sessionId: later.sessionId, error: undefined });
   });
 
   it("ends the session when Keycloak's refresh window (SSO idle or max) has closed", async () => {
     const token = { ...(await signedIn()), refresh_expires_at: nowS() - 1 };
-    await ended(continueSession(token, config));
+    await ended(lifecycle.continue(token), "expired");
   });
 
   it("ends the session once session.maxAge has passed since sign-in, however active it was", async () => {
-    const token = { ...(await signedIn()), signedInAt: nowS() - config.sessionMaxAgeS - 1 };
-    await ended(continueSession(token, config));
+    const token = { ...(await signedIn()), signedInAtMs: Date.now() - SESSION_MAX_AGE_S * 1000 - 1000 };
+    await ended(lifecycle.continue(token), "expired");
+  });
+
+  it("keeps a session that is just short of session.maxAge since sign-in", async () => {
+    const token = { ...(await signedIn()), signedInAtMs: Date.now() - SESSION_MAX_AGE_S * 1000 + 60_000 };
+    await expect(lifecycle.continue(token)).resolves.toMatchObject({ error: undefined, roles: { realm: ["user"], client: ["viewer"] } });
+  });
+
+  it("ends the sessions issued before the store lost its data (another generation), and warns once", async () => {
+    const token = await signedIn();
+    const other = await signedIn();
+    // FLUSHALL, a restart without persistence or an empty replica: the next instance writes a new generation.
+    await store.set(storeKeys.generation, "after-the-loss", 60_000);
+    const logs = captureLogs();
+    try {
+      await ended(lifecycle.continue(token), "store-reset");
+      await ended(lifecycle.continue(other), "store-reset");
+    } finally {
+      logs.restore();
+    }
+    expect(logs.lines().filter((line) => / STORE_RESET /.test(line))).toHaveLength(1);
+  });
+
+  it("ends a session whose cookie carries no generation", async () => {
+    const token = { ...(await signedIn()), generation: undefined };
+    await ended(lifecycle.continue(token), "store-reset");
   });
 
   it("refreshes an expired access token and carries the rotated refresh token into the cookie", async () => {
@@ -109,7 +164,7 @@ describe("continueSession", () => {
         HttpResponse.json({ access_token: accessToken(["user", "admin"]), expires_in: 300, refresh_token: "rt-2", refresh_expires_in: 1800 }),
       ),
     );
-    const next = await continueSession(token, config);
+    const next = await lifecycle.continue(token);
     expect(next).toMatchObject({ refresh_token: "rt-2", roles: { realm: ["admin", "user"], client: ["viewer"] } });
     expect(next.error).toBeUndefined();
   });
@@ -117,14 +172,14 @@ describe("continueSession", () => {
   it("ends the session when Keycloak refuses the refresh (invalid_grant), on every instance", async () => {
     const token = await signedIn(-1);
     server.use(http.post(ENDPOINTS.token, () => HttpResponse.json({ error: "invalid_grant", error_description: "Session not active" }, { status: 400 })));
-    await ended(continueSession(token, config));
+    await ended(lifecycle.continue(token), "refresh-refused");
     expect(await store.get(storeKeys.revokedSession(token.sessionId!))).toBe("refresh-refused");
   });
 
   it("keeps the session but reports RefreshAccessTokenError when Keycloak is unreachable", async () => {
     const token = await signedIn(-1);
     server.use(http.post(ENDPOINTS.token, () => HttpResponse.error()));
-    const next = await continueSession(token, config);
+    const next = await lifecycle.continue(token);
     expect(next).toMatchObject({ error: "RefreshAccessTokenError", refresh_token: "rt-1" });
   });
 
@@ -142,9 +197,9 @@ describe("continueSession", () => {
       }),
     );
 
-    await expect(continueSession(token, config)).resolves.toMatchObject({ error: "RefreshAccessTokenError" });
+    await expect(lifecycle.continue(token)).resolves.toMatchObject({ error: "RefreshAccessTokenError" });
     await refreshDone;
-    await expect(continueSession(token, config)).resolves.toMatchObject({ refresh_token: "rt-2", error: undefined });
+    await expect(lifecycle.continue(token)).resolves.toMatchObject({ refresh_token: "rt-2", error: undefined });
     expect(grants).toBe(1);
   });
 
@@ -156,7 +211,7 @@ describe("continueSession", () => {
     };
     const logs = captureLogs();
     try {
-      await expect(continueSession(token, { ...config, store: down })).resolves.toMatchObject({ error: "SessionUnavailable" });
+      await expect(lifecycleOver(down).continue(token)).resolves.toMatchObject({ error: "SessionUnavailable" });
       expect(logs.lines()).toEqual([expect.stringMatching(/^\[auth\] ERROR SESSION_CHECK_UNAVAILABLE session=\w{8} behaviour=fail-closed$/)]);
     } finally {
       logs.restore();

@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors";
 import type { RefreshedTokens } from "@/lib/keycloak/refreshGrant";
-import { createRefreshCoordinator, ensureFreshTokens } from "@/lib/session/refreshCoordinator";
+import { createRefreshCoordinator, type RefreshCoordination } from "@/lib/session/refreshCoordinator";
 import { storeKeys } from "@/lib/session/storeKeys";
 import { parseTokenState, saveTokenState, type TokenState } from "@/lib/session/tokenState";
 import { storeUnavailable, type KeyValueStore } from "@/lib/store/keyValueStore";
@@ -30,6 +30,12 @@ const expired = (refreshToken: string): TokenState => ({
   refreshToken,
   refreshExpiresAt: nowS() + 1800,
   roles: { realm: [], client: [] },
+});
+
+/** The coordinator of one app process (lib/session/lifecycle.ts builds one per lifecycle). */
+let ensureFreshTokens: (options: RefreshCoordination) => Promise<TokenState>;
+beforeEach(() => {
+  ensureFreshTokens = createRefreshCoordinator();
 });
 
 function coordination(stores: KeyValueStore[], endpoint: ReturnType<typeof singleUseRefreshEndpoint>) {

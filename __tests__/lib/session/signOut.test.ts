@@ -1,41 +1,65 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { http, HttpResponse } from "msw";
+import type { JWT } from "next-auth/jwt";
+import { createLogoutQueue } from "@/lib/session/logoutQueue";
+import { createRevocation } from "@/lib/session/revocation";
+import { signOut, type SignOutDeps } from "@/lib/session/signOut";
+import { storeKeys } from "@/lib/session/storeKeys";
 import type { KeyValueStore } from "@/lib/store/keyValueStore";
 import { createMemoryStore } from "@/lib/store/memoryStore";
-import { federatedSignOut, type SignOutDeps } from "@/lib/session/signOut";
-import { storeKeys } from "@/lib/session/storeKeys";
 import { ENDPOINTS, testKeycloak } from "@/mocks/keycloak";
 import { server } from "@/mocks/server";
 import { captureLogs } from "@/testing/captureLogs";
 import { setupMswServer } from "@/testing/mswLifecycle";
+import { storeOutage } from "@/testing/storeOutage";
+import { createTestAuth, fakeClock } from "@/testing/testAuth";
 
 setupMswServer();
 
+const SESSION_MAX_AGE_S = 3600;
 const token = { provider: "keycloak" as const, id_token: "id.token.value", sessionId: "session-1", sid: "kc-1" };
 
 let store: KeyValueStore;
 let logs: ReturnType<typeof captureLogs>;
-let marked: number;
+const clock = fakeClock();
 beforeEach(() => {
   store = createMemoryStore();
   logs = captureLogs();
-  marked = 0;
 });
 afterEach(async () => {
   logs.restore();
   await store.close();
 });
 
-const deps = (overrides: Partial<SignOutDeps> = {}): SignOutDeps => ({
-  keycloak: testKeycloak(),
-  store,
-  federated: true,
-  sessionMaxAgeS: 3600,
-  onKeycloakSessionMayLive: () => void marked++,
-  ...overrides,
-});
+/** One instance's sign-out over `over` (the shared store by default). */
+const deps = (overrides: Partial<SignOutDeps> & { over?: KeyValueStore } = {}): SignOutDeps => {
+  const { over = store, ...rest } = overrides;
+  const keycloak = testKeycloak();
+  return {
+    keycloak,
+    revocation: createRevocation({ store: over, clock, sessionMaxAgeS: SESSION_MAX_AGE_S }),
+    queue: createLogoutQueue({ keycloak, store: over, clock, sessionMaxAgeS: SESSION_MAX_AGE_S }),
+    clock,
+    federated: true,
+    ...rest,
+  };
+};
 
-describe("federatedSignOut", () => {
-  it("revokes the app session, then ends the Keycloak session, and leaves no re-login mark", async () => {
+/** Counts the requests that reach Keycloak (msw) while `run` runs. */
+async function keycloakRequests(run: () => Promise<unknown>): Promise<string[]> {
+  const requests: string[] = [];
+  const onRequest = ({ request }: { request: Request }) => void requests.push(request.url);
+  server.events.on("request:start", onRequest);
+  try {
+    await run();
+  } finally {
+    server.events.removeListener("request:start", onRequest);
+  }
+  return requests;
+}
+
+describe("signOut", () => {
+  it("revokes the app session, then ends the Keycloak session, and says Keycloak confirmed", async () => {
     let hinted: string | null = null;
     server.use(
       http.post(ENDPOINTS.logout, async ({ request }) => {
@@ -44,64 +68,139 @@ describe("federatedSignOut", () => {
       }),
     );
 
-    await federatedSignOut(token, deps());
+    await expect(signOut(token, deps())).resolves.toEqual({ keycloak: "ended" });
 
     expect(await store.get(storeKeys.revokedSession("session-1"))).toBe("signed-out");
     expect(hinted).toBe("id.token.value");
-    expect(marked).toBe(0);
   });
 
-  it("signs out locally when Keycloak hangs, and marks the browser so the next sign-in asks for credentials", async () => {
+  it("signs out locally when Keycloak hangs, and says Keycloak's session may live (queued for retries)", async () => {
     server.use(http.post(ENDPOINTS.logout, () => new Promise<Response>(() => undefined)));
     const started = Date.now();
 
-    await federatedSignOut(token, deps());
+    await expect(signOut(token, deps())).resolves.toEqual({ keycloak: "may-live", queued: true });
 
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await store.get(storeKeys.revokedSession("session-1"))).toBe("signed-out");
-    expect(marked).toBe(1);
     expect(logs.lines().join("\n")).not.toContain("id.token.value");
   });
 
-  it("marks the browser when Keycloak rejects the hint", async () => {
+  it("says Keycloak's session may live when Keycloak rejects the hint", async () => {
     server.use(http.post(ENDPOINTS.logout, () => new HttpResponse("Invalid parameter: id_token_hint", { status: 400 })));
-    await federatedSignOut(token, deps());
-    expect(marked).toBe(1);
+    await expect(signOut(token, deps())).resolves.toEqual({ keycloak: "may-live", queued: false });
   });
 
   it("queues a failed logout in the store for another instance to retry", async () => {
     server.use(http.post(ENDPOINTS.logout, () => new HttpResponse("down", { status: 503 })));
-    await federatedSignOut(token, deps());
+    await signOut(token, deps());
     expect(await store.scheduleSize(storeKeys.logoutQueue)).toBe(1);
   });
 
   it("does not queue a logout whose hint Keycloak rejected (it would be rejected again)", async () => {
     server.use(http.post(ENDPOINTS.logout, () => new HttpResponse("Invalid parameter: id_token_hint", { status: 400 })));
-    await federatedSignOut(token, deps());
+    await signOut(token, deps());
     expect(await store.scheduleSize(storeKeys.logoutQueue)).toBe(0);
   });
 
   it("only clears the local session when the federated logout is switched off: Keycloak is not called at all", async () => {
-    const requests: string[] = [];
-    const onRequest = ({ request }: { request: Request }) => void requests.push(request.url);
-    server.events.on("request:start", onRequest);
-    try {
-      await federatedSignOut(token, deps({ federated: false }));
-    } finally {
-      server.events.removeListener("request:start", onRequest);
-    }
+    let outcome: unknown;
+    const requests = await keycloakRequests(async () => (outcome = await signOut(token, deps({ federated: false }))));
     expect(await store.get(storeKeys.revokedSession("session-1"))).toBe("signed-out");
     expect(requests).toEqual([]);
-    expect(marked).toBe(0);
+    expect(outcome).toEqual({ keycloak: "skipped" });
+  });
+
+  it("does nothing more for a session already signed out (a replayed cookie): no handshake, nothing queued", async () => {
+    server.use(http.post(ENDPOINTS.logout, () => new HttpResponse("down", { status: 503 })));
+    // Two instances: the replay may reach another one.
+    await signOut(token, deps());
+    expect(await store.scheduleSize(storeKeys.logoutQueue)).toBe(1);
+
+    for (const instance of [deps(), deps()]) {
+      let outcome: unknown;
+      const requests = await keycloakRequests(async () => (outcome = await signOut(token, instance)));
+      expect(outcome).toEqual({ keycloak: "already-signed-out" });
+      expect(requests).toEqual([]);
+    }
+    expect(await store.scheduleSize(storeKeys.logoutQueue)).toBe(1);
+  });
+
+  describe("while the store is down", () => {
+    it("keeps the revocation in this instance, refuses the session there, still ends the Keycloak session, and writes it when the store is back", async () => {
+      server.use(http.post(ENDPOINTS.logout, () => HttpResponse.text("You are logged out")));
+      const outage = storeOutage(store);
+      const instance = deps({ over: outage.store });
+
+      await expect(signOut(token, instance)).resolves.toEqual({ keycloak: "ended" });
+
+      expect(instance.revocation.keptCount).toBe(1);
+      expect((await instance.revocation.check({ sessionId: "session-1" })).ended).toBe("signed-out");
+      expect(await store.get(storeKeys.revokedSession("session-1"))).toBeNull();
+
+      // The store answers again: the next check (or the background tick) writes what was kept.
+      outage.heal();
+      await instance.revocation.flush();
+      expect(instance.revocation.keptCount).toBe(0);
+      expect(await store.get(storeKeys.revokedSession("session-1"))).toBe("signed-out");
+    });
+
+    it("does nothing more for a replay of a sign-out this instance kept", async () => {
+      server.use(http.post(ENDPOINTS.logout, () => new HttpResponse("down", { status: 503 })));
+      const instance = deps({ over: storeOutage(store).store });
+      await signOut(token, instance);
+      let outcome: unknown;
+      const requests = await keycloakRequests(async () => (outcome = await signOut(token, instance)));
+      expect(outcome).toEqual({ keycloak: "already-signed-out" });
+      expect(requests).toEqual([]);
+    });
   });
 
   it("reports a store failure as what it is, and still ends the Keycloak session", async () => {
     server.use(http.post(ENDPOINTS.logout, () => HttpResponse.text("You are logged out")));
-    const broken: KeyValueStore = { ...store, set: async () => Promise.reject(new TypeError("bug in a store")) };
-    await federatedSignOut(token, deps({ store: broken }));
+    const broken: KeyValueStore = {
+      ...store,
+      set: async () => Promise.reject(new TypeError("bug in a store")),
+      setIfAbsent: async () => Promise.reject(new TypeError("bug in a store")),
+    };
+    // Through next-auth's events.signOut, which catches what the sign-out throws.
+    const auth = createTestAuth({ store: broken });
+    const route = { req: { headers: {} } as IncomingMessage, res: { getHeader: () => undefined, setHeader: () => undefined } as unknown as ServerResponse };
+    await auth.nextAuthOptions(route).events!.signOut!({ token: token as JWT, session: undefined as never });
     const lines = logs.lines().join("\n");
-    expect(lines).toMatch(/SIGNOUT_REVOKE_FAILED .*name=TypeError .*message="bug in a store"/);
+    expect(lines).toMatch(/name=TypeError .*message="bug in a store"/);
     expect(lines).not.toMatch(/store unavailable/);
     expect(lines).toMatch(/KEYCLOAK_LOGOUT_OK/);
+  });
+});
+
+describe("events.signOut (the NextAuth route)", () => {
+  /** A response that records its Set-Cookie lines. */
+  function response(): ServerResponse & { cookies: () => string[] } {
+    const headers = new Map<string, unknown>();
+    return {
+      getHeader: (name: string) => headers.get(name.toLowerCase()),
+      setHeader: (name: string, value: unknown) => headers.set(name.toLowerCase(), value),
+      cookies: () => (headers.get("set-cookie") as string[] | undefined) ?? [],
+    } as unknown as ServerResponse & { cookies: () => string[] };
+  }
+
+  const signOutThroughRoute = async (clockMs: number) => {
+    const res = response();
+    const auth = createTestAuth({ store, clock: fakeClock(clockMs) });
+    await auth.nextAuthOptions({ req: { headers: {} } as IncomingMessage, res }).events!.signOut!({ token: token as JWT, session: undefined as never });
+    return res.cookies();
+  };
+
+  it("leaves no re-authentication mark when Keycloak confirmed", async () => {
+    server.use(http.post(ENDPOINTS.logout, () => HttpResponse.text("You are logged out")));
+    expect(await signOutThroughRoute(1_700_000_000_000)).toEqual([]);
+  });
+
+  it.each([
+    ["hangs", () => new Promise<Response>(() => undefined)],
+    ["rejects the hint", () => new HttpResponse("Invalid parameter: id_token_hint", { status: 400 })],
+  ])("marks the browser with the time of the failed logout when Keycloak %s, so the next sign-in asks for credentials", async (_name, answer) => {
+    server.use(http.post(ENDPOINTS.logout, answer));
+    expect(await signOutThroughRoute(1_700_000_000_000)).toEqual([expect.stringMatching(/^kc-reauth=1700000000;/)]);
   });
 });

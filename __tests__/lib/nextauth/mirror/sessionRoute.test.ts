@@ -2,7 +2,6 @@ import { http, HttpResponse } from "msw";
 import type { NextApiRequest, NextApiResponse } from "next";
 import NextAuth from "next-auth";
 import { encode, type JWT } from "next-auth/jwt";
-import type { Auth } from "@/lib/auth";
 import { decodeSessionToken } from "@/lib/nextauth/mirror/jwt";
 import { SESSION_MAX_AGE_S } from "@/lib/session/sessionPolicy";
 import { storeKeys } from "@/lib/session/storeKeys";

@@ -1,25 +1,22 @@
 import { http, HttpResponse } from "msw";
-import { CLIENT_ID, CLIENT_SECRET, ISSUER } from "@/mocks/keycloak";
+import { ISSUER } from "@/mocks/keycloak";
 import { createRealmKeys, logoutClaims, signLogoutToken, type RealmKeys } from "@/mocks/logoutTokens";
 import { server } from "@/mocks/server";
 import { captureLogs } from "@/testing/captureLogs";
 import { setupMswServer } from "@/testing/mswLifecycle";
 import { callApiRoute } from "@/testing/apiRoute";
-import backchannelLogout from "@/pages/api/auth/backchannel-logout";
+import { createTestAuth } from "@/testing/testAuth";
+import { createBackchannelLogoutRoute } from "@/pages/api/auth/backchannel-logout";
 
 setupMswServer();
 
 let realm: RealmKeys;
 beforeAll(async () => {
-  Object.assign(process.env, {
-    NEXTAUTH_URL: "http://localhost:3000",
-    NEXTAUTH_SECRET: "a-secret-that-is-long-enough-0123456789",
-    KEYCLOAK_ISSUER: ISSUER,
-    KEYCLOAK_CLIENT_ID: CLIENT_ID,
-    KEYCLOAK_CLIENT_SECRET: CLIENT_SECRET,
-  });
   realm = await createRealmKeys();
 });
+
+const auth = createTestAuth();
+const backchannelLogout = createBackchannelLogoutRoute(() => auth);
 
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 const post = (chunks: string[], headers: Record<string, string> = FORM) =>
@@ -49,7 +46,7 @@ describe("POST /api/auth/backchannel-logout", () => {
       const chunk = "a".repeat(4096);
       const response = await post(["logout_token=", chunk, chunk, chunk, chunk, chunk]);
       expect(response.status).toBe(413);
-      expect(JSON.parse(response.body)).toEqual({ error: "invalid_request", error_description: "body too large" });
+      expect(JSON.parse(response.body)).toEqual({ error: "BODY_TOO_LARGE", message: "body too large" });
     });
 
     it("while a body of just under 16 KB is read (and refused for its token, 400)", async () => {

@@ -1,19 +1,12 @@
 import { captureLogs } from "@/testing/captureLogs";
 import { callApiRoute } from "@/testing/apiRoute";
-
-beforeAll(() => {
-  Object.assign(process.env, {
-    NEXTAUTH_URL: "http://localhost:3000",
-    NEXTAUTH_SECRET: "a-secret-that-is-long-enough-0123456789",
-    KEYCLOAK_ISSUER: "http://keycloak.test/realms/nextjs",
-    KEYCLOAK_CLIENT_ID: "nextjs-app",
-    KEYCLOAK_CLIENT_SECRET: "nextjs-app-secret",
-  });
-});
+import { createTestAuth } from "@/testing/testAuth";
+import { createNextAuthRoute } from "@/pages/api/auth/[...nextauth]";
 
 describe("/api/auth/_log (next-auth's browser-to-server log relay)", () => {
   it("answers 204 and writes nothing to the server log, whatever a page posts", async () => {
-    const { default: auth } = await import("@/pages/api/auth/[...nextauth]");
+    const testAuth = createTestAuth();
+    const auth = createNextAuthRoute(() => testAuth);
     const logs = captureLogs();
     const answers: { status: number; body: string }[] = [];
     try {
