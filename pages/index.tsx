@@ -5,7 +5,7 @@ import Link from "next/link";
 import { Layout } from "@/components/Layout";
 import { UserSummary } from "@/components/UserSummary";
 import { getEnv } from "@/lib/config/env";
-import { readSession } from "@/lib/nextauth/sessionReader";
+import { getAuth } from "@/lib/processAuth";
 
 /** The demo realm's users (keycloak/realm-nextjs.json), as the README lists them. */
 const TEST_USERS = [
@@ -96,9 +96,12 @@ export default function Home({ consoleUrl }: HomeProps) {
 }
 
 // Rendering the session on the server avoids a signed-out flash and runs the session checks per visit.
-export const getServerSideProps: GetServerSideProps<HomeProps> = async ({ req, res }) => ({
-  props: {
-    session: await readSession(req, res),
-    consoleUrl: `${new URL(getEnv().KEYCLOAK_ISSUER).origin}/admin/`,
-  },
-});
+export const getServerSideProps: GetServerSideProps<HomeProps> = async ({ req, res }) => {
+  const outcome = await getAuth().sessions.read(req, res);
+  return {
+    props: {
+      session: outcome.status === "signed-out" ? null : outcome.session,
+      consoleUrl: `${new URL(getEnv().KEYCLOAK_ISSUER).origin}/admin/`,
+    },
+  };
+};
