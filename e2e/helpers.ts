@@ -21,6 +21,20 @@ export async function signIn(page: Page, user: TestUser): Promise<void> {
   await expect(page.getByText(user.email)).toBeVisible();
 }
 
+/**
+ * "Sign in" while Keycloak's SSO session may still live (the app session ended, Keycloak's did not): Keycloak signs
+ * the user in without a form, or shows it; either way the user is back.
+ */
+export async function signInAgain(page: Page, user: TestUser): Promise<void> {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const form = page.locator("#username");
+  const email = page.getByText(user.email);
+  await expect(form.or(email).first()).toBeVisible();
+  if (await form.isVisible()) await submitLoginForm(page, user);
+  await expect(email).toBeVisible();
+}
+
 /** /admin needs the realm role `admin`: alice gets the 403 page, admin the page. */
 export async function expectAdminGate(browser: Browser): Promise<void> {
   for (const [user, status, heading] of [

@@ -5,7 +5,7 @@ import { startFaultProxy } from "../testing/faultProxy.mjs";
 import { freePort } from "../testing/process.mjs";
 import { sessionErrorMessage } from "../components/sessionErrorMessage";
 import { USERS } from "../testing/users.mjs";
-import { signIn, stackAppEnv } from "./helpers";
+import { signIn, signInAgain, stackAppEnv } from "./helpers";
 import { STACK } from "./stack";
 
 // Instance D reaches the stack's Redis through a TCP fault proxy, so this spec can make Redis refuse D while the
@@ -99,6 +99,6 @@ test("when Redis loses its data, every session issued before ends: a signed-out 
   });
 
   await test.step("signing in again works", async () => {
-    await signIn(page, USERS.alice);
+    await signInAgain(page, USERS.alice);
   });
 });

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { startApp, type AppServer } from "../testing/appServer.mjs";
 import { USERS } from "../testing/users.mjs";
-import { signIn, stackAppEnv } from "./helpers";
+import { signIn, signInAgain, stackAppEnv } from "./helpers";
 import { STACK } from "./stack";
 
 // Instance C uses the in-memory store: it knows nothing of sessions started elsewhere, exactly like an instance
@@ -27,6 +27,6 @@ test("an instance whose store forgot everything (a restart of the in-memory stor
   });
 
   await test.step("signing in again works", async () => {
-    await signIn(page, USERS.alice);
+    await signInAgain(page, USERS.alice);
   });
 });

@@ -33,7 +33,14 @@ export async function callApiRoute(handler: NextApiHandler, request: ApiRouteReq
     headers,
     query: request.query ?? {},
     body: request.body,
-    cookies: {},
+    // Next parses the Cookie header into req.cookies (next-auth reads them there).
+    cookies: Object.fromEntries(
+      (headers.cookie ?? "")
+        .split(";")
+        .map((pair) => pair.trim())
+        .filter((pair) => pair.includes("="))
+        .map((pair) => [pair.slice(0, pair.indexOf("=")), decodeURIComponent(pair.slice(pair.indexOf("=") + 1))]),
+    ),
   }) as unknown as NextApiRequest;
 
   const recorded: ApiRouteResponse = { status: 200, headers: {}, body: "" };

@@ -13,7 +13,8 @@ export function createNextAuthRoute(auth: () => Auth) {
       res.status(204).end();
       return;
     }
-    if (action === "signin") req.query = allowedSignInQuery(req.query);
+    // The POST that builds Keycloak's authorization URL; GETs only redirect to the app's sign-in page.
+    if (action === "signin" && req.method === "POST") req.query = allowedSignInQuery(req.query);
     await NextAuth(req, res, auth().nextAuthOptions({ req, res }));
   };
 }

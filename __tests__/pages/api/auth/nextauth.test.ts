@@ -1,3 +1,4 @@
+import { setupMswServer } from "@/testing/mswLifecycle";
 import { captureLogs } from "@/testing/captureLogs";
 import { callApiRoute } from "@/testing/apiRoute";
 import { createTestAuth } from "@/testing/testAuth";
@@ -25,5 +26,43 @@ describe("/api/auth/_log (next-auth's browser-to-server log relay)", () => {
     } finally {
       logs.restore();
     }
+  });
+});
+
+describe("POST /api/auth/signin/keycloak (the request that builds Keycloak's authorization URL)", () => {
+  setupMswServer();
+  // next-auth's own route reads NEXTAUTH_URL itself.
+  process.env.NEXTAUTH_URL = "http://localhost:3000";
+
+  /** The authorization URL next-auth answers for a sign-in POST with `query`, after a CSRF round trip. */
+  async function authorizationUrl(query: Record<string, string>, cookie = ""): Promise<URL> {
+    const route = createNextAuthRoute(() => createTestAuth());
+    const csrf = await callApiRoute(route, { method: "GET", query: { nextauth: ["csrf"] }, headers: { host: "localhost:3000", cookie } });
+    const csrfCookie = [csrf.headers["set-cookie"]].flat().map((line) => String(line).split(";")[0]).join("; ");
+    const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
+    const response = await callApiRoute(route, {
+      method: "POST",
+      query: { nextauth: ["signin", "keycloak"], ...query },
+      headers: { host: "localhost:3000", "content-type": "application/x-www-form-urlencoded", cookie: [cookie, csrfCookie].filter(Boolean).join("; ") },
+      body: { csrfToken, callbackUrl: "/", json: "true" },
+    });
+    return new URL((JSON.parse(response.body) as { url: string }).url);
+  }
+
+  it("sends no authorization parameter a request's query tried to set (prompt=none cannot skip the password)", async () => {
+    const url = await authorizationUrl({ prompt: "none", login_hint: "victim", scope: "openid offline_access" });
+    expect(url.pathname).toMatch(/\/protocol\/openid-connect\/auth$/);
+    expect(url.searchParams.get("prompt")).toBeNull();
+    expect(url.searchParams.get("login_hint")).toBeNull();
+    expect(url.searchParams.get("scope")).toBe("openid email profile");
+  });
+
+  it("after a failed Keycloak logout, asks for the password (prompt=login) whatever the query says", async () => {
+    const url = await authorizationUrl({ prompt: "none" }, "kc-reauth=1700000000");
+    expect(url.searchParams.get("prompt")).toBe("login");
+  });
+
+  it("keeps max_age (re-authentication of sensitive pages)", async () => {
+    expect((await authorizationUrl({ max_age: "10" })).searchParams.get("max_age")).toBe("10");
   });
 });
