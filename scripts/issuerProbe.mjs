@@ -9,11 +9,16 @@
  */
 export async function probeIssuer(issuer, timeoutMs = 1500) {
   let response;
+  // A plain timer keeps the process alive until the answer or the deadline (AbortSignal.timeout's does not).
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    response = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: controller.signal });
   } catch (error) {
     const cause = /** @type {{ cause?: { code?: string } }} */ (error).cause;
     return { kind: "silent", reason: cause?.code ?? (error instanceof Error ? error.name : String(error)) };
+  } finally {
+    clearTimeout(timer);
   }
   const text = await response.text().catch(() => "");
   if (response.ok) {

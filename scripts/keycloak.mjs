@@ -5,12 +5,61 @@
 import { fileURLToPath } from "node:url";
 import nextEnv from "@next/env";
 import { ensureKeycloakDistribution, findJava, keycloakVersions, startKeycloak } from "../testing/keycloak.mjs";
+import { REALM_NAME } from "../testing/users.mjs";
+import { portOccupant } from "./portOccupant.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 nextEnv.loadEnvConfig(root, true, { info() {}, error: console.error });
 
 /** @param {number} ms */
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** @param {number} bytes */
+const megabytes = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
+
+/**
+ * A line that says how long a step has been running, every 5 s: rewritten in place on a terminal, appended in a log.
+ * @param {string} what e.g. "starting Keycloak"
+ * @param {string} [hint] shown after the time
+ */
+function elapsedLine(what, hint = "") {
+  const started = Date.now();
+  const tty = process.stdout.isTTY;
+  const timer = setInterval(() => {
+    const line = `keycloak: ${what}… ${Math.round((Date.now() - started) / 1000)} s${hint ? ` (${hint})` : ""}`;
+    if (tty) process.stdout.write(`\r${line}`);
+    else console.log(line);
+  }, 5000);
+  return () => {
+    clearInterval(timer);
+    if (tty) process.stdout.write("\r\x1b[K");
+  };
+}
+
+/**
+ * Stops here, saying what holds the port and what to do, when something already listens where Keycloak would.
+ * @param {number} port
+ */
+async function refuseTakenPort(port) {
+  const occupant = await portOccupant(port, REALM_NAME);
+  const elsewhere = `or start this one on another port: KEYCLOAK_PORT=${port + 1} npm run keycloak (and set KEYCLOAK_ISSUER to match)`;
+  switch (occupant.kind) {
+    case "free":
+      return;
+    case "keycloak":
+      throw new Error(
+        occupant.hasRealm
+          ? `a Keycloak with realm "${REALM_NAME}" already answers on port ${port}: use it (npm run dev), stop it, ${elsewhere}`
+          : `a Keycloak already answers on port ${port}, without realm "${REALM_NAME}": import keycloak/realm-nextjs.json there, stop it, ${elsewhere}`,
+      );
+    case "built-in":
+      throw new Error(
+        `the built-in identity provider answers on port ${port} (npm run dev starts it when nothing answers at KEYCLOAK_ISSUER): ` +
+          `stop npm run dev first, then start Keycloak and npm run dev again, ${elsewhere}`,
+      );
+    default:
+      throw new Error(`port ${port} is taken by ${occupant.holder}: stop it, ${elsewhere}`);
+  }
+}
 
 function readPort() {
   const raw = process.env.KEYCLOAK_PORT || "8080";
@@ -24,24 +73,32 @@ async function main() {
   const version = process.env.KEYCLOAK_VERSION || keycloakVersions().pinned;
   const appUrl = process.env.NEXTAUTH_URL || "http://localhost:3000";
   const java = findJava();
+  await refuseTakenPort(port);
   console.log(`keycloak: Keycloak ${version} on Java ${java.major} (${java.javaHome}), realm URLs at ${appUrl}`);
 
   /** @type {string[]} */
   const steps = [];
+  let announced = false;
   await ensureKeycloakDistribution(version, {
-    onStep: (step, ms) => {
+    onDownload: (bytes) => {
+      if (!announced) console.log(`keycloak: downloading Keycloak ${version} with Maven (about 175 MB, once; cached in .keycloak/)`);
+      announced = true;
+      console.log(`keycloak: downloaded ${megabytes(bytes)} so far`);
+    },
+    onStep: (step, ms, bytes) => {
       steps.push(`${step} ${seconds(ms)}`);
-      console.log(`keycloak: ${step === "download" ? "downloaded" : "unpacked"} in ${seconds(ms)}`);
+      console.log(`keycloak: ${step === "download" ? `downloaded ${bytes ? megabytes(bytes) : ""}` : "unpacked"} in ${seconds(ms)}`);
     },
   });
-  console.log(`keycloak: starting on port ${port} (a first start of a version includes Keycloak's build step)`);
+  console.log(`keycloak: starting on port ${port}`);
+  const stopStartLine = elapsedLine("starting Keycloak", "a version's first start takes about 60-80 s here, later ones about 20 s");
   const keycloak = await startKeycloak({
     version,
     port,
     appUrl,
     adminUsername: process.env.KC_BOOTSTRAP_ADMIN_USERNAME || "admin",
     adminPassword: process.env.KC_BOOTSTRAP_ADMIN_PASSWORD || "admin",
-  });
+  }).finally(stopStartLine);
   steps.push(`start ${seconds(keycloak.startedInMs)}`);
 
   console.log(`keycloak: ready in ${steps.join(", ")}`);
@@ -49,6 +106,7 @@ async function main() {
   console.log(`keycloak: admin console ${keycloak.adminConsole} (user ${keycloak.adminUsername}, password from KC_BOOTSTRAP_ADMIN_PASSWORD, default admin)`);
   const issuer = process.env.KEYCLOAK_ISSUER?.replace(/\/+$/, "");
   if (issuer && issuer !== keycloak.issuer) console.log(`keycloak: note: KEYCLOAK_ISSUER is ${issuer}; the app needs ${keycloak.issuer}`);
+  console.log(`keycloak: ready: now run \`npm run dev\` in another terminal and open ${appUrl} (admin console ${keycloak.adminConsole})`);
   console.log("keycloak: Ctrl-C stops it (the realm starts fresh next time)");
 
   let stopping = false;

@@ -3,7 +3,7 @@
 // `kc.sh start-dev --import-realm` on a fresh data directory each time. Used by `npm run keycloak`, the
 // Keycloak tier of the end-to-end suite and anything else that needs the real server.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -45,10 +45,12 @@ export function keycloakVersions() {
 /**
  * Path of an unpacked Keycloak server distribution, fetched with Maven and unpacked once into `cacheDir`.
  * @param {string} version e.g. "26.7.5"
- * @param {{ cacheDir?: string, onStep?: (step: "download" | "unpack", ms: number) => void }} [options]
+ * `onStep` is told each step's duration (and the download's size); `onDownload` the bytes Maven has so far, every 2 s.
+ * @param {{ cacheDir?: string, onStep?: (step: "download" | "unpack", ms: number, bytes?: number) => void,
+ *   onDownload?: (bytes: number) => void }} [options]
  * @returns {Promise<string>}
  */
-export async function ensureKeycloakDistribution(version, { cacheDir = DEFAULT_CACHE_DIR, onStep } = {}) {
+export async function ensureKeycloakDistribution(version, { cacheDir = DEFAULT_CACHE_DIR, onStep, onDownload } = {}) {
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`Keycloak version must look like 26.7.5, got "${version}"`);
   const home = path.join(cacheDir, "dist", `keycloak-${version}`);
   if (existsSync(path.join(home, "bin", "kc.sh"))) return home;
@@ -60,6 +62,7 @@ export async function ensureKeycloakDistribution(version, { cacheDir = DEFAULT_C
     const started = Date.now();
     // A private output folder, then a rename: two runs fetching at once never see half a zip.
     const partial = mkdtempSync(path.join(ensureDir(zipDir), `.fetch-${version}-`));
+    const progress = onDownload && setInterval(() => onDownload(bytesInMavenRepository(version)), 2000);
     try {
       const artifact = `org.keycloak:keycloak-quarkus-dist:${version}:zip`;
       const missing = `Keycloak ${version} is not published as ${artifact}: check KEYCLOAK_VERSION or keycloak/version.json`;
@@ -69,9 +72,10 @@ export async function ensureKeycloakDistribution(version, { cacheDir = DEFAULT_C
       });
       renameSync(path.join(partial, path.basename(zip)), zip);
     } finally {
+      if (progress) clearInterval(progress);
       rmSync(partial, { recursive: true, force: true });
     }
-    onStep?.("download", Date.now() - started);
+    onStep?.("download", Date.now() - started, statSync(zip).size);
   }
 
   requireCommand("unzip", "unzip is missing: apt-get install -y unzip");
@@ -90,6 +94,20 @@ export async function ensureKeycloakDistribution(version, { cacheDir = DEFAULT_C
   }
   onStep?.("unpack", Date.now() - started);
   return home;
+}
+
+/**
+ * Bytes of the distribution Maven has written so far into its local repository (the default ~/.m2/repository; a
+ * download in progress is a temporary file beside the final one).
+ * @param {string} version
+ */
+function bytesInMavenRepository(version) {
+  const dir = path.join(os.homedir(), ".m2", "repository", "org", "keycloak", "keycloak-quarkus-dist", version);
+  try {
+    return Math.max(0, ...readdirSync(dir).map((name) => statSync(path.join(dir, name)).size));
+  } catch {
+    return 0;
+  }
 }
 
 /**
