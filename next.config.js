@@ -23,6 +23,8 @@ const NOSNIFF_PATHS = "/:path((?!_next/static/development/_clientMiddlewareManif
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // No floating Next.js badge over the app in development (it sits on the content in screenshots at 390 px).
+  devIndicators: false,
   // Lets the benchmark build beside e2e without replacing the build a running server uses.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // `next build` type-checks the app only; tests and tooling are checked by `npm run typecheck`.

@@ -68,7 +68,9 @@ export default function Home({ consoleUrl }: HomeProps) {
               <tr>
                 <th scope="col">User</th>
                 <th scope="col">Password</th>
-                <th scope="col">Shows</th>
+                <th scope="col" className="shows">
+                  Shows
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -80,7 +82,7 @@ export default function Home({ consoleUrl }: HomeProps) {
                   <td>
                     <code>{user.password}</code>
                   </td>
-                  <td>{user.shows}</td>
+                  <td className="shows">{user.shows}</td>
                 </tr>
               ))}
             </tbody>
