@@ -71,6 +71,11 @@ async function main() {
             await page.screenshot({ path: file, fullPage: viewport.width < 500 });
             console.log(`screenshots: ${file.slice(root.length)}`);
           }
+          // Signing out ends the Keycloak session too: the next context's "Your sessions" shows only its own.
+          if (signedIn) {
+            await page.getByRole("banner").getByRole("button", { name: "Sign out", exact: true }).click();
+            await page.getByText("You are signed out.").waitFor();
+          }
           await context.close();
         }
       }
