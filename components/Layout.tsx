@@ -2,6 +2,8 @@ import Head from "next/head";
 import Link from "next/link";
 import { useRouter } from "next/router";
 import type { ReactNode } from "react";
+import { SessionEndedNotice } from "./SessionEndedNotice";
+import { useSessionEnded } from "./LiveSession";
 import { Logo } from "./Logo";
 import { useDropQueryFlag } from "./useDropQueryFlag";
 import { UserMenu } from "./UserMenu";
@@ -23,6 +25,8 @@ export function Layout({ title, eyebrow, children }: { title: string; eyebrow?: 
   const { pathname } = useRouter();
   // The re-authentication round trip's flag (lib/nextauth/guardPage.ts) has done its job once the page is shown.
   useDropQueryFlag("reauth");
+  // Once the session ends (live channel or refetch), what the page showed for it is hidden.
+  const ended = useSessionEnded();
   return (
     <>
       <Head>
@@ -49,9 +53,15 @@ export function Layout({ title, eyebrow, children }: { title: string; eyebrow?: 
       </header>
       {/* tabIndex -1: the skip link moves keyboard focus here, not only the scroll position. */}
       <main id="main" tabIndex={-1}>
-        {eyebrow && <p className="error-code">{eyebrow}</p>}
-        <h1>{title}</h1>
-        {children}
+        {ended ? (
+          <SessionEndedNotice reason={ended} />
+        ) : (
+          <>
+            {eyebrow && <p className="error-code">{eyebrow}</p>}
+            <h1>{title}</h1>
+            {children}
+          </>
+        )}
       </main>
     </>
   );

@@ -5,12 +5,14 @@ import type { Env } from "./config/env";
 import type { KeycloakClient } from "./keycloak/keycloakClient";
 import { createAuthOptions, type AuthHttpContext } from "./nextauth/authOptions";
 import { guardPage, type GuardRequirements, type GuardResult } from "./nextauth/guardPage";
+import { createLiveStreams, type LiveStreams } from "./nextauth/liveStreams";
 import { createSessionReader, type SessionReader } from "./nextauth/mirror/sessionRoute";
 import { acceptBackchannelLogout, type BackchannelOutcome } from "./session/backchannelLogout";
 import { createBackgroundWorker, type BackgroundWorker } from "./session/backgroundWorker";
 import { createSessionLifecycle } from "./session/lifecycle";
 import { createLogoutQueue, type LogoutQueue } from "./session/logoutQueue";
 import { createRevocation, type Revocation } from "./session/revocation";
+import { createSessionEvents } from "./session/sessionEvents";
 import { BACKGROUND_TICK_MS, SESSION_MAX_AGE_S } from "./session/sessionPolicy";
 import { signOut, type SignOutOutcome } from "./session/signOut";
 import { signOutEverywhere } from "./session/signOutEverywhere";
@@ -48,7 +50,12 @@ export interface Auth {
   signOutEverywhere(user: { sub: string; accessToken: string }): Promise<void>;
   /** Background work: revocations kept while the store was down, lost and due Keycloak logouts. */
   readonly worker: BackgroundWorker;
+  /** Each browser's live channel: told at once when its session ends (GET /api/auth/events). */
+  readonly liveStreams: LiveStreams;
 }
+
+/** The live channel's bounds: one stream per browser is the norm (one tab holds it), a few while tabs hand over. */
+const LIVE_STREAM_LIMITS = { perSession: 4, perInstance: 2000, heartbeatMs: 25_000, retryMs: 3000 };
 
 /**
  * The composition root: builds the whole session layer from its dependencies, as idp/app.mjs builds the provider.
@@ -84,6 +91,9 @@ export function createAuth(deps: AuthDeps): Auth {
   const nextAuthOptions = (http?: AuthHttpContext) => createAuthOptions(optionParts, http);
   const sessions = createSessionReader({ options: nextAuthOptions(), secret: env.NEXTAUTH_SECRET, publicUrl: env.NEXTAUTH_URL, sessionMaxAgeS, clock });
 
+  const events = createSessionEvents({ store, revocation, clock });
+  const liveStreams = createLiveStreams({ sessions, events, limits: LIVE_STREAM_LIMITS });
+
   const worker = createBackgroundWorker(async () => {
     await revocation.generation();
     await revocation.flush();
@@ -104,5 +114,6 @@ export function createAuth(deps: AuthDeps): Auth {
     backchannelLogout: (logoutToken) => acceptBackchannelLogout(logoutToken, { keycloak, store, revocation }),
     signOutEverywhere: (user) => signOutEverywhere(user, { keycloak, revocation }),
     worker,
+    liveStreams,
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { SessionEndReason } from "@/types/sessionEnd";
 import type { Clock } from "../clock";
 import { isAppError } from "../errors";
 import { log, shortId } from "../log";
@@ -15,14 +16,8 @@ import { storeKeys } from "./storeKeys";
  *   background tick, every second).
  */
 
-/** Why an app session ended. */
-export type EndReason =
-  | "signed-out"
-  | "signed-out-everywhere"
-  | "keycloak-logout"
-  | "refresh-refused"
-  | "expired"
-  | "store-reset";
+/** Why an app session ended (types/sessionEnd.ts, shared with the browser). */
+export type EndReason = SessionEndReason;
 
 /** What a revocation ends: one app session, every app session of a Keycloak session, or of a user until now. */
 export type RevocationTarget = { sessionId: string } | { sid: string } | { sub: string };
@@ -62,7 +57,9 @@ export interface Revocation {
   /** Writes the revocations kept while the store was down; throws STORE_UNAVAILABLE if it still is. */
   flush(): Promise<void>;
   /** Calls `listener` when this instance sees the store's data lost (a new generation). */
-  onStoreReset(listener: () => void): void;
+  onStoreReset(listener: (generation: string) => void): void;
+  /** Calls `listener` after each revocation this instance made (recorded or kept): live streams are told at once. */
+  onRevoked(listener: (target: RevocationTarget, reason: EndReason, atMs: number) => void): void;
   /** How many revocations this instance keeps for the store. */
   readonly keptCount: number;
 }
@@ -73,13 +70,17 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
   const ttlMs = deps.sessionMaxAgeS * 1000;
   /** Revocations the store did not take: key -> value and when the mark would have expired. */
   const kept = new Map<string, { value: string; expiresAtMs: number }>();
-  const resetListeners: (() => void)[] = [];
+  const resetListeners: ((generation: string) => void)[] = [];
+  const revokedListeners: ((target: RevocationTarget, reason: EndReason, atMs: number) => void)[] = [];
+  const tell = (target: RevocationTarget, reason: EndReason, atMs: number) => {
+    for (const listener of revokedListeners) listener(target, reason, atMs);
+  };
   let knownGeneration: string | undefined;
 
-  const markOf = (target: RevocationTarget, reason: EndReason): { key: string; value: string } => {
+  const markOf = (target: RevocationTarget, reason: EndReason, atMs: number): { key: string; value: string } => {
     if ("sessionId" in target) return { key: storeKeys.revokedSession(target.sessionId), value: reason };
     if ("sid" in target) return { key: storeKeys.revokedSid(target.sid), value: reason };
-    return { key: storeKeys.revokedSub(target.sub), value: `${clock.nowMs()} ${reason}` };
+    return { key: storeKeys.revokedSub(target.sub), value: `${atMs} ${reason}` };
   };
 
   const keptValue = (key: string): string | null => {
@@ -98,7 +99,7 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
         behaviour: "sessions issued before are over; their users sign in again",
         hint: "the store lost its data: give Redis persistence (README, production checklist)",
       });
-      for (const listener of resetListeners) listener();
+      for (const listener of resetListeners) listener(generation);
     }
     knownGeneration = generation;
   };
@@ -127,10 +128,12 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
     },
 
     async revoke(target, reason) {
-      const { key, value } = markOf(target, reason);
+      const atMs = clock.nowMs();
+      const { key, value } = markOf(target, reason, atMs);
       try {
         const first =
           "sessionId" in target ? await store.setIfAbsent(key, value, ttlMs) : (await store.set(key, value, ttlMs), true);
+        if (first) tell(target, reason, atMs);
         return { recorded: "store", first };
       } catch (error) {
         if (!isAppError(error, "STORE_UNAVAILABLE")) throw error;
@@ -141,7 +144,9 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
           reason,
           behaviour: "this instance refuses the session and writes the revocation when the store answers",
         });
-        return { recorded: "instance", first: "sessionId" in target ? previous === null : true };
+        const first = "sessionId" in target ? previous === null : true;
+        if (first) tell(target, reason, atMs);
+        return { recorded: "instance", first };
       }
     },
 
@@ -190,6 +195,10 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
 
     onStoreReset(listener) {
       resetListeners.push(listener);
+    },
+
+    onRevoked(listener) {
+      revokedListeners.push(listener);
     },
   };
 }

@@ -25,6 +25,13 @@ export interface KeyValueStore {
   unschedule(key: string, member: string): Promise<void>;
   /** How many members the schedule holds. */
   scheduleSize(key: string): Promise<number>;
+  /** Sends `message` to every subscriber of `channel` in every instance (Redis PUBLISH: at most once, none while down). */
+  publish(channel: string, message: string): Promise<void>;
+  /**
+   * Calls `onMessage` for every message on `channel`, and `onResubscribed` when the subscription was lost and is back
+   * (messages sent meanwhile are lost: check what they would have said). Returns the unsubscribe.
+   */
+  subscribe(channel: string, onMessage: (message: string) => void, onResubscribed?: () => void): () => void;
   /** Whether the data survives a restart of the store: Redis with RDB or AOF is "durable"; "unknown" if it will not say. */
   persistence(): Promise<"durable" | "none" | "unknown">;
   close(): Promise<void>;

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type { KeyValueStore } from "./keyValueStore";
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -23,6 +24,10 @@ export function createMemoryStore(): KeyValueStore {
   };
 
   // Expired entries are also dropped on read; the sweep bounds memory for keys never read again.
+  const channels = new EventEmitter();
+  // One listener per live session stream: thousands are normal, not a leak.
+  channels.setMaxListeners(0);
+
   const sweep = setInterval(() => {
     const now = Date.now();
     for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
@@ -67,6 +72,13 @@ export function createMemoryStore(): KeyValueStore {
     async scheduleSize(key) {
       return schedule(key).size;
     },
+    async publish(channel, message) {
+      channels.emit(channel, message);
+    },
+    subscribe(channel, onMessage) {
+      channels.on(channel, onMessage);
+      return () => void channels.off(channel, onMessage);
+    },
     async persistence() {
       return "none" as const;
     },
@@ -74,6 +86,7 @@ export function createMemoryStore(): KeyValueStore {
       clearInterval(sweep);
       entries.clear();
       schedules.clear();
+      channels.removeAllListeners();
     },
   };
 }

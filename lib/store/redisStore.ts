@@ -50,6 +50,27 @@ export function createRedisStore(url: string): KeyValueStore {
     }
   };
 
+  // Pub/sub needs a connection of its own (a subscribed connection takes no other command); made on first use,
+  // it queues its SUBSCRIBE until connected and resubscribes after every reconnection.
+  let subscriber: Redis | undefined;
+  const handlers = new Map<string, Set<{ onMessage: (message: string) => void; onResubscribed?: () => void }>>();
+  const subscriberConnection = () => {
+    if (subscriber) return subscriber;
+    subscriber = client.duplicate({ enableOfflineQueue: true, keyPrefix: undefined });
+    let lost = false;
+    subscriber.on("error", () => void (lost = true));
+    subscriber.on("close", () => void (lost = true));
+    subscriber.on("ready", () => {
+      if (!lost) return;
+      lost = false;
+      for (const set of handlers.values()) for (const handler of set) handler.onResubscribed?.();
+    });
+    subscriber.on("message", (channel: string, message: string) => {
+      for (const handler of handlers.get(channel) ?? []) handler.onMessage(message);
+    });
+    return subscriber;
+  };
+
   return {
     kind: "redis",
     get: (key) => run(() => client.get(key)),
@@ -63,6 +84,18 @@ export function createRedisStore(url: string): KeyValueStore {
     dueMembers: (key, nowMs, limit) => run(() => client.zrangebyscore(key, "-inf", nowMs, "LIMIT", 0, limit)),
     unschedule: (key, member) => run(async () => void (await client.zrem(key, member))),
     scheduleSize: (key) => run(() => client.zcard(key)),
+    publish: (channel, message) => run(async () => void (await client.publish(KEY_PREFIX + channel, message))),
+    subscribe: (channel, onMessage, onResubscribed) => {
+      const name = KEY_PREFIX + channel;
+      const handler = { onMessage, onResubscribed };
+      let set = handlers.get(name);
+      if (!set) {
+        handlers.set(name, (set = new Set()));
+        subscriberConnection().subscribe(name).catch(() => undefined);
+      }
+      set.add(handler);
+      return () => void set.delete(handler);
+    },
     persistence: async () => {
       try {
         const [, save] = (await run(() => client.config("GET", "save"))) as string[];
@@ -74,6 +107,7 @@ export function createRedisStore(url: string): KeyValueStore {
       }
     },
     close: async () => {
+      subscriber?.disconnect();
       client.disconnect();
     },
   };

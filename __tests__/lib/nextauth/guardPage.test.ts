@@ -10,7 +10,8 @@ const expires = new Date(clock.nowMs() + 3600_000).toISOString();
 
 function signedIn(fields: { realmRoles?: string[]; clientRoles?: string[]; authTime?: number | null }): SessionRead {
   const user: SessionUser = { name: "Alice", email: "alice@example.com", realmRoles: [], clientRoles: [], authTime: nowS(), ...fields };
-  return { status: "signed-in", session: { expires, user }, user, sessionId: "session-1", sub: "user-1", accessToken: "at" };
+  const watched = { sessionId: "session-1", sub: "user-1", absoluteEndMs: clock.nowMs() + 3600_000 };
+  return { status: "signed-in", session: { expires, user }, user, sessionId: "session-1", sub: "user-1", accessToken: "at", watched };
 }
 
 function pageContext(resolvedUrl = "/admin", query: Record<string, string> = {}): GetServerSidePropsContext {

@@ -3,6 +3,7 @@ import type { CallbacksOptions, NextAuthOptions, Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import type { Clock } from "../../clock";
 import type { EndReason } from "../../session/revocation";
+import type { WatchedSession } from "../../session/sessionEvents";
 import { isSessionEnded } from "../../session/sessionEnded";
 import { chunkValue, cleanChunks, readSessionChunks, sessionCookieOption, setSessionCookies } from "./cookie";
 import { checkTimes, decodeSessionToken, encodeSessionToken } from "./jwt";
@@ -19,7 +20,16 @@ export type SessionUser = NonNullable<Session["user"]>;
 
 /** What a session read found: signed in (with what server code needs), signed out (and why), or unavailable. */
 export type SessionRead =
-  | { status: "signed-in"; session: Session; user: SessionUser; sessionId: string; sub: string; accessToken: string }
+  | {
+      status: "signed-in";
+      session: Session;
+      user: SessionUser;
+      sessionId: string;
+      sub: string;
+      accessToken: string;
+      /** What a live stream watches (lib/session/sessionEvents.ts). */
+      watched: WatchedSession;
+    }
   | { status: "signed-out"; reason: EndReason | "no-session" | "invalid-cookie" }
   /** Cannot be confirmed now: the store or Keycloak (a due refresh) did not answer. The cookie is kept. */
   | { status: "unavailable"; code: "STORE_UNAVAILABLE" | "KEYCLOAK_UNAVAILABLE"; session: Session };
@@ -105,7 +115,16 @@ export function createSessionReader(config: {
       if (!session.user || !token.sessionId || !token.sub || !token.accessToken) {
         return { status: "unavailable", code: "STORE_UNAVAILABLE", session };
       }
-      return { status: "signed-in", session, user: session.user, sessionId: token.sessionId, sub: token.sub, accessToken: token.accessToken };
+      const watched: WatchedSession = {
+        sessionId: token.sessionId,
+        sid: token.sid,
+        sub: token.sub,
+        signedInAtMs: token.signedInAtMs,
+        generation: token.generation,
+        absoluteEndMs: sessionEndS(token, Math.floor(nowMs / 1000)) * 1000,
+        idleEndMs: token.refresh_expires_at ? token.refresh_expires_at * 1000 : undefined,
+      };
+      return { status: "signed-in", session, user: session.user, sessionId: token.sessionId, sub: token.sub, accessToken: token.accessToken, watched };
     } catch (error) {
       // As next-auth: a cookie that does not decode, or a session the jwt callback ended, is cleared.
       options.logger?.error?.("JWT_SESSION_ERROR", error as Error);

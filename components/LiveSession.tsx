@@ -1,0 +1,108 @@
+import { useSession } from "next-auth/react";
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import type { SessionEndReason } from "@/types/sessionEnd";
+
+/** Why this page's session ended, or "ended" when a refetch found it gone without a reason (the stream was blocked). */
+export type EndedBecause = SessionEndReason | "ended";
+
+const EndedContext = createContext<EndedBecause | null>(null);
+
+/** Why the session this page was showing has ended, or null while it lives. */
+export function useSessionEnded(): EndedBecause | null {
+  return useContext(EndedContext);
+}
+
+/** What the page says when its session ended, by reason. */
+export function sessionEndedNotice(reason: EndedBecause): string {
+  switch (reason) {
+    case "signed-out":
+      return "You signed out in another tab or window.";
+    case "signed-out-everywhere":
+      return "You were signed out on another device (Sign out everywhere).";
+    case "keycloak-logout":
+      return "Your session was ended in Keycloak, by your administrator or from another device.";
+    case "refresh-refused":
+      return "Keycloak no longer accepts your session.";
+    case "expired":
+      return "Your session expired.";
+    case "store-reset":
+      return "Your session ended when the app's session store was reset.";
+    default:
+      return "Your session has ended.";
+  }
+}
+
+/** Tabs of one browser share the stream's news on this channel; the one tab holding the stream holds this lock. */
+const CHANNEL = "kc-live-session";
+const LOCK = "kc-live-session-stream";
+/** Reconnection after the server refused the stream (the browser retries a dropped one by itself), ms. */
+const REFUSED_RETRY_MS = [2_000, 10_000, 30_000, 60_000];
+
+/**
+ * Every open tab learns at once that its session has ended: one tab per browser (elected with Web Locks) holds the
+ * live channel (GET /api/auth/events, server-sent events) and shares what it hears with the other tabs
+ * (BroadcastChannel), so seven tabs use one connection. Each tab then refetches its session (next-auth's
+ * useSession becomes unauthenticated) and tells its page why (useSessionEnded). Where the stream is blocked,
+ * next-auth's refetch on focus and on an interval (pages/_app.tsx) still ends the session, without a reason.
+ */
+export function LiveSessionProvider({ children }: { children: ReactNode }) {
+  const { status, update } = useSession();
+  const [ended, setEnded] = useState<EndedBecause | null>(null);
+  const wasSignedIn = useRef(false);
+
+  useEffect(() => {
+    if (status === "authenticated") wasSignedIn.current = true;
+    // A refetch (focus, interval, another tab's sign-out) found the session gone before any stream said why.
+    else if (status === "unauthenticated" && wasSignedIn.current) setEnded((current) => current ?? "ended");
+  }, [status]);
+
+  useEffect(() => {
+    if (status !== "authenticated") return;
+    const stop = new AbortController();
+    const channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel(CHANNEL);
+    const learn = (reason: SessionEndReason) => {
+      setEnded(reason);
+      // Through next-auth's own route: the cookie is cleared and useSession becomes unauthenticated.
+      void update();
+    };
+    if (channel) channel.onmessage = (event: MessageEvent<{ reason: SessionEndReason }>) => learn(event.data.reason);
+
+    const holdStream = () =>
+      new Promise<void>((release) => {
+        let attempt = 0;
+        let source: EventSource | undefined;
+        let retry: ReturnType<typeof setTimeout> | undefined;
+        const finish = () => {
+          source?.close();
+          clearTimeout(retry);
+          release();
+        };
+        const connect = () => {
+          source = new EventSource("/api/auth/events");
+          source.addEventListener("open", () => void (attempt = 0));
+          source.addEventListener("session-ended", (event) => {
+            const { reason } = JSON.parse((event as MessageEvent<string>).data) as { reason: SessionEndReason };
+            channel?.postMessage({ reason });
+            learn(reason);
+            finish();
+          });
+          source.addEventListener("error", () => {
+            // CLOSED: the server refused (e.g. 503); the browser will not retry by itself.
+            if (source?.readyState !== EventSource.CLOSED) return;
+            retry = setTimeout(connect, REFUSED_RETRY_MS[Math.min(attempt++, REFUSED_RETRY_MS.length - 1)]);
+          });
+        };
+        connect();
+        stop.signal.addEventListener("abort", finish);
+      });
+
+    if (navigator.locks) navigator.locks.request(LOCK, { signal: stop.signal }, holdStream).catch(() => undefined);
+    else void holdStream();
+    return () => {
+      stop.abort();
+      channel?.close();
+    };
+  }, [status, update]);
+
+  return <EndedContext.Provider value={ended}>{children}</EndedContext.Provider>;
+}

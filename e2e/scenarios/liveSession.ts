@@ -1,0 +1,120 @@
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { sessionEndedNotice } from "../../components/LiveSession";
+import { USERS } from "../../testing/users.mjs";
+import { signIn } from "../helpers";
+
+/** What the live-session scenarios need of a stack: its two instances and its identity provider's admin logout. */
+export interface LiveSessionStack {
+  /** The public URL (instance A) and a second instance sharing the store. */
+  appA: string;
+  appB: string;
+  /** Keycloak's admin "Sign out" of every session of the user (back-channel logouts reach instance A). */
+  adminLogout(username: string): Promise<void>;
+}
+
+/** The signed-out state an open tab must reach by itself within this long (issue 18), in ms. */
+const FLIP_BOUND_MS = 2000;
+
+/** A tab on `path` of instance `app`, signed in, idle from now on (no navigation, no focus change). */
+async function idleTab(context: BrowserContext, app: string, path = "/profile"): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${app}${path}`);
+  await expect(page.getByText(USERS.alice.email).first()).toBeVisible();
+  // The live channel is open once the tab holding it got its first byte.
+  return page;
+}
+
+/** The tab shows the signed-out state with `notice`, and no longer the user's data. */
+async function expectFlipped(page: Page, notice: string, startedAt: number): Promise<number> {
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(notice, { timeout: FLIP_BOUND_MS + 3000 });
+  const ms = Date.now() - startedAt;
+  await expect(page.getByRole("main").getByText(USERS.alice.email)).toHaveCount(0);
+  await expect(page.getByRole("main").getByRole("button", { name: "Sign in" })).toBeVisible();
+  return ms;
+}
+
+/** A second browser of the same user: its own cookies, its own Keycloak session. */
+async function secondBrowser(browser: Browser, app: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: app });
+  await signIn(await context.newPage(), USERS.alice);
+  return context;
+}
+
+/** Waits until `page`'s tab group has its live channel open (one request to /api/auth/events answered). */
+async function streamOpen(context: BrowserContext): Promise<void> {
+  await expect.poll(() => openedStreams.get(context) ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+}
+const openedStreams = new WeakMap<BrowserContext, number>();
+function countStreams(context: BrowserContext): void {
+  context.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/api/auth/events") openedStreams.set(context, (openedStreams.get(context) ?? 0) + 1);
+  });
+}
+
+/** The live-session scenarios (issue 18), written once for every stack. */
+export function liveSessionScenarios(stack: LiveSessionStack): void {
+  test.describe("live sessions: an open tab learns at once that its session ended", () => {
+    test("after Sign out everywhere on another browser, the idle tab flips to signed out within 2 s", async ({ browser, context }) => {
+      countStreams(context);
+      await signIn(await context.newPage(), USERS.alice);
+      const tab = await idleTab(context, stack.appA);
+      await streamOpen(context);
+      const other = await secondBrowser(browser, stack.appA);
+      const started = Date.now();
+      const response = await other.request.post(`${stack.appA}/api/account/sign-out-everywhere`, { data: {} });
+      expect(response.status()).toBe(204);
+      const ms = await expectFlipped(tab, sessionEndedNotice("signed-out-everywhere"), started);
+      test.info().annotations.push({ type: "flip ms", description: String(ms) });
+      expect(ms).toBeLessThanOrEqual(FLIP_BOUND_MS);
+      await other.close();
+    });
+
+    test("after a Keycloak admin logout, the idle tab on the other instance flips within 2 s (back-channel to A, stream on B)", async ({ context }) => {
+      countStreams(context);
+      await signIn(await context.newPage(), USERS.alice);
+      const tab = await idleTab(context, stack.appB);
+      await streamOpen(context);
+      const started = Date.now();
+      await stack.adminLogout(USERS.alice.username);
+      const ms = await expectFlipped(tab, sessionEndedNotice("keycloak-logout"), started);
+      expect(ms).toBeLessThanOrEqual(FLIP_BOUND_MS);
+
+      await test.step("Sign in shows the password form again", async () => {
+        await tab.getByRole("main").getByRole("button", { name: "Sign in" }).click();
+        await expect(tab.locator("#password")).toBeVisible();
+      });
+    });
+
+    test("seven tabs of one browser share one live channel, keep working, and all flip together", async ({ browser, context }) => {
+      countStreams(context);
+      await signIn(await context.newPage(), USERS.alice);
+      const tabs: Page[] = [];
+      for (let i = 0; i < 7; i++) tabs.push(await idleTab(context, stack.appA, i % 2 ? "/" : "/profile"));
+      await streamOpen(context);
+      await test.step("the tabs still navigate (a stream per tab would exhaust HTTP/1.1's six connections)", async () => {
+        await tabs[6].goto(`${stack.appA}/profile`);
+        await expect(tabs[6].getByText(USERS.alice.email).first()).toBeVisible();
+      });
+      expect(openedStreams.get(context)).toBe(1);
+
+      const other = await secondBrowser(browser, stack.appA);
+      const started = Date.now();
+      expect((await other.request.post(`${stack.appA}/api/account/sign-out-everywhere`, { data: {} })).status()).toBe(204);
+      for (const tab of tabs) {
+        expect(await expectFlipped(tab, sessionEndedNotice("signed-out-everywhere"), started)).toBeLessThanOrEqual(FLIP_BOUND_MS + 1000);
+      }
+      await other.close();
+    });
+
+    test("where a proxy blocks the live channel, the tab still signs out when it gets focus", async ({ context }) => {
+      await context.route("**/api/auth/events", (route) => route.abort());
+      await signIn(await context.newPage(), USERS.alice);
+      const tab = await idleTab(context, stack.appA);
+      await stack.adminLogout(USERS.alice.username);
+      // Nothing tells the tab now; the focus does (next-auth refetches the session on visibilitychange).
+      await tab.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+      await expect(tab.getByRole("main").getByRole("alert")).toHaveText(sessionEndedNotice("ended"));
+      await expect(tab.getByRole("main").getByText(USERS.alice.email)).toHaveCount(0);
+    });
+  });
+}
