@@ -49,6 +49,11 @@ export function LiveSessionProvider({ children }: { children: ReactNode }) {
   const { status, update } = useSession();
   const [ended, setEnded] = useState<EndedBecause | null>(null);
   const wasSignedIn = useRef(false);
+  // useSession's update changes with every refetch; the stream must not be reopened for that.
+  const updateRef = useRef(update);
+  useEffect(() => {
+    updateRef.current = update;
+  }, [update]);
 
   useEffect(() => {
     if (status === "authenticated") wasSignedIn.current = true;
@@ -60,12 +65,13 @@ export function LiveSessionProvider({ children }: { children: ReactNode }) {
     if (status !== "authenticated") return;
     const stop = new AbortController();
     const channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel(CHANNEL);
-    const learn = (reason: SessionEndReason) => {
-      setEnded(reason);
+    const learn = (reason: SessionEndReason | undefined) => {
+      // The first reason heard is the one that ended the session; later news only confirms it.
+      setEnded((current) => current ?? reason ?? "ended");
       // Through next-auth's own route: the cookie is cleared and useSession becomes unauthenticated.
-      void update();
+      void updateRef.current();
     };
-    if (channel) channel.onmessage = (event: MessageEvent<{ reason: SessionEndReason }>) => learn(event.data.reason);
+    if (channel) channel.onmessage = (event: MessageEvent<{ reason?: SessionEndReason }>) => learn(event.data.reason);
 
     const holdStream = () =>
       new Promise<void>((release) => {
@@ -81,7 +87,7 @@ export function LiveSessionProvider({ children }: { children: ReactNode }) {
           source = new EventSource("/api/auth/events");
           source.addEventListener("open", () => void (attempt = 0));
           source.addEventListener("session-ended", (event) => {
-            const { reason } = JSON.parse((event as MessageEvent<string>).data) as { reason: SessionEndReason };
+            const { reason } = JSON.parse((event as MessageEvent<string>).data) as { reason?: SessionEndReason };
             channel?.postMessage({ reason });
             learn(reason);
             finish();
@@ -102,7 +108,7 @@ export function LiveSessionProvider({ children }: { children: ReactNode }) {
       stop.abort();
       channel?.close();
     };
-  }, [status, update]);
+  }, [status]);
 
   return <EndedContext.Provider value={ended}>{children}</EndedContext.Provider>;
 }

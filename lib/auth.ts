@@ -112,7 +112,7 @@ export function createAuth(deps: AuthDeps): Auth {
     guardPage: async (context, requirements = {}) => guardPage(await sessions.read(context.req, context.res), context, requirements, clock),
     signOut: endSession,
     backchannelLogout: (logoutToken) => acceptBackchannelLogout(logoutToken, { keycloak, store, revocation }),
-    signOutEverywhere: (user) => signOutEverywhere(user, { keycloak, revocation }),
+    signOutEverywhere: (user) => signOutEverywhere(user, { keycloak, revocation, store }),
     worker,
     liveStreams,
   };

@@ -1,5 +1,6 @@
 import type { GetServerSideProps } from "next";
 import { Layout } from "@/components/Layout";
+import { PasswordNeeded } from "@/components/PasswordNeeded";
 import type { SessionUser } from "@/lib/nextauth/guardPage";
 import { getAuth } from "@/lib/processAuth";
 
@@ -22,10 +23,7 @@ export default function Admin({ user, outcome, maxAuthAgeS }: AdminProps) {
   if (outcome === "reauth-failed") {
     return (
       <Layout title="Password needed">
-        <p role="alert">
-          This page needs your password entered within the last {maxAuthAgeS} seconds, and Keycloak did not confirm a
-          new sign-in. Sign out and sign in again to continue.
-        </p>
+        <PasswordNeeded maxAuthAgeS={maxAuthAgeS} />
       </Layout>
     );
   }

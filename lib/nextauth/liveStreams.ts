@@ -37,9 +37,11 @@ export function createLiveStreams(deps: { sessions: SessionReader; events: Sessi
       const read = await sessions.read(req, res);
       if (read.status === "unavailable") throw new AppError(read.code, "The session could not be confirmed");
       if (read.status === "signed-out") {
-        // Said once, then closed: a browser that still thinks it is signed in learns why it is not.
+        // Said once, then closed: a browser that still thinks it is signed in learns that it is not, and why when
+        // this read ended the session (without a cookie there is no why to tell).
         const stream = openEventStream(res, limits);
-        stream.send(SESSION_ENDED_EVENT, { reason: read.reason === "no-session" || read.reason === "invalid-cookie" ? "signed-out" : read.reason });
+        const known = read.reason !== "no-session" && read.reason !== "invalid-cookie";
+        stream.send(SESSION_ENDED_EVENT, known ? { reason: read.reason } : {});
         stream.close();
         return;
       }

@@ -36,7 +36,9 @@ export async function acceptBackchannelLogout(
     return { ok: false, error: new AppError("LOGOUT_TOKEN_INVALID", "jti already used (replay)") };
   }
   const target = claims.sid ? { sid: claims.sid } : { sub: claims.sub as string };
-  const { recorded } = await deps.revocation.revoke(target, "keycloak-logout");
+  // Caused by this user's own "Sign out everywhere" (lib/session/signOutEverywhere.ts): the session ends with that reason.
+  const everywhere = claims.sub ? await bestEffort(() => store.get(storeKeys.everywhereUnderWay(claims.sub as string))) : null;
+  const { recorded } = await deps.revocation.revoke(target, everywhere ? "signed-out-everywhere" : "keycloak-logout");
   const replayTtlMs = Math.max(1000, (claims.exp + 60) * 1000 - Date.now());
   await bestEffort(() => store.setIfAbsent(jtiKey, "1", replayTtlMs));
   log.info("BACKCHANNEL_LOGOUT_ACCEPTED", { by: claims.sid ? "sid" : "sub", recorded });

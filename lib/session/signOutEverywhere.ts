@@ -1,6 +1,11 @@
 import type { KeycloakClient } from "../keycloak/keycloakClient";
 import { log } from "../log";
+import type { KeyValueStore } from "../store/keyValueStore";
 import type { Revocation } from "./revocation";
+import { storeKeys } from "./storeKeys";
+
+/** Keycloak sends its back-channel logouts while the Account API call runs: this covers them, in ms. */
+const UNDER_WAY_TTL_MS = 30_000;
 
 /**
  * "Sign out everywhere": ends every Keycloak session of the user (Keycloak then sends a back-channel logout for each)
@@ -9,9 +14,17 @@ import type { Revocation } from "./revocation";
  */
 export async function signOutEverywhere(
   user: { sub: string; accessToken: string },
-  deps: { keycloak: KeycloakClient; revocation: Revocation },
+  deps: { keycloak: KeycloakClient; revocation: Revocation; store: KeyValueStore },
 ): Promise<void> {
-  await deps.keycloak.endAllAccountSessions(user.accessToken);
+  // So the back-channel logouts Keycloak sends meanwhile end the sessions with this reason, not "keycloak-logout".
+  const underWay = storeKeys.everywhereUnderWay(user.sub);
+  await deps.store.set(underWay, "1", UNDER_WAY_TTL_MS).catch(() => undefined);
+  try {
+    await deps.keycloak.endAllAccountSessions(user.accessToken);
+  } catch (error) {
+    await deps.store.delete(underWay).catch(() => undefined);
+    throw error;
+  }
   await deps.revocation.revoke({ sub: user.sub }, "signed-out-everywhere");
   log.info("SIGNED_OUT_EVERYWHERE");
 }

@@ -20,6 +20,8 @@ export const storeKeys = {
   pendingLogout: (key: string) => `logout-pending:${key}`,
   /** Held by the one instance retrying that pending logout. */
   pendingLogoutLock: (key: string) => `logout-pending:${key}:lock`,
+  /** "Sign out everywhere" of this user is under way: Keycloak's back-channel logouts it causes say so. */
+  everywhereUnderWay: (sub: string) => `signing-out-everywhere:${sub}`,
   /** A back-channel logout token id already accepted (replay protection). */
   logoutJti: (jti: string) => `logout-jti:${jti}`,
 };

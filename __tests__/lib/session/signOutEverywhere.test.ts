@@ -1,3 +1,4 @@
+import { storeKeys } from "@/lib/session/storeKeys";
 import type { JWT } from "next-auth/jwt";
 import { AppError } from "@/lib/errors";
 import type { KeycloakClient } from "@/lib/keycloak/keycloakClient";
@@ -52,7 +53,7 @@ describe("signOutEverywhere", () => {
     const phone = await appSession("phone", "alice");
     const other = await appSession("other", "bob");
 
-    await signOutEverywhere({ sub: "alice", accessToken: "alice-token" }, { keycloak, revocation });
+    await signOutEverywhere({ sub: "alice", accessToken: "alice-token" }, { keycloak, revocation, store });
 
     expect(ended).toEqual(["alice-token"]);
     const sessions = lifecycle(keycloak);
@@ -63,7 +64,7 @@ describe("signOutEverywhere", () => {
 
   it("leaves the user's sessions signed in after it alone", async () => {
     const keycloak: KeycloakClient = { ...testKeycloak(), endAllAccountSessions: async () => undefined };
-    await signOutEverywhere({ sub: "alice", accessToken: "alice-token" }, { keycloak, revocation });
+    await signOutEverywhere({ sub: "alice", accessToken: "alice-token" }, { keycloak, revocation, store });
     clock.advance(1000);
     const later = await appSession("later", "alice", 0);
     await expect(lifecycle(keycloak).continue(later)).resolves.toMatchObject({ sessionId: "later" });
@@ -75,9 +76,26 @@ describe("signOutEverywhere", () => {
       endAllAccountSessions: async () => Promise.reject(new AppError("KEYCLOAK_UNAVAILABLE", "down")),
     };
     const here = await appSession("here", "alice");
-    await expect(signOutEverywhere({ sub: "alice", accessToken: "t" }, { keycloak, revocation })).rejects.toMatchObject({
+    await expect(signOutEverywhere({ sub: "alice", accessToken: "t" }, { keycloak, revocation, store })).rejects.toMatchObject({
       code: "KEYCLOAK_UNAVAILABLE",
     });
     await expect(lifecycle(keycloak).continue(here)).resolves.toMatchObject({ sessionId: "here" });
+  });
+});
+
+describe("the back-channel logouts Keycloak sends during a sign out everywhere", () => {
+  it("end the sessions as signed out everywhere, so open tabs are told the true reason", async () => {
+    const told: string[] = [];
+    revocation.onRevoked((_target, reason) => told.push(reason));
+    const keycloak: KeycloakClient = {
+      ...testKeycloak(),
+      // Keycloak ends each session and calls the back-channel URL before the Account API call returns.
+      endAllAccountSessions: async () => {
+        const under = await store.get(storeKeys.everywhereUnderWay("alice"));
+        told.push(under ? "under-way" : "not-marked");
+      },
+    };
+    await signOutEverywhere({ sub: "alice", accessToken: "t" }, { keycloak, revocation, store });
+    expect(told).toEqual(["under-way", "signed-out-everywhere"]);
   });
 });
