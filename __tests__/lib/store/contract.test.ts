@@ -62,6 +62,26 @@ function storeContract(getStore: () => KeyValueStore) {
     expect(await store.scheduleSize("sched")).toBe(2);
   });
 
+  it("delivers a published message to every subscriber of the channel, and none after unsubscribing", async () => {
+    const store = getStore();
+    const channel = `channel-${Math.random()}`;
+    const heard: string[] = [];
+    const first = new Promise<string>((resolve) => store.subscribe(channel, resolve));
+    const stop = store.subscribe(channel, (message) => heard.push(message));
+    // A Redis subscription is confirmed asynchronously; publish until it is.
+    for (let i = 0; i < 50 && heard.length === 0; i++) {
+      await store.publish(channel, "hello");
+      await sleep(20);
+    }
+    expect(await first).toBe("hello");
+    stop();
+    const count = heard.length;
+    await store.publish(channel, "after");
+    await sleep(50);
+    expect(heard).toHaveLength(count);
+    expect(heard.every((message) => message === "hello")).toBe(true);
+  });
+
   it("deletes keys", async () => {
     const store = getStore();
     await store.set("gone", "1", 10_000);
