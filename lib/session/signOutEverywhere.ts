@@ -21,10 +21,10 @@ export async function signOutEverywhere(
   await deps.store.set(underWay, "1", UNDER_WAY_TTL_MS).catch(() => undefined);
   try {
     await deps.keycloak.endAllAccountSessions(user.accessToken);
-  } catch (error) {
+    await deps.revocation.revoke({ sub: user.sub }, "signed-out-everywhere");
+  } finally {
+    // Keycloak sends its back-channel logouts before the Account API answers: an admin logout later is its own.
     await deps.store.delete(underWay).catch(() => undefined);
-    throw error;
   }
-  await deps.revocation.revoke({ sub: user.sub }, "signed-out-everywhere");
   log.info("SIGNED_OUT_EVERYWHERE");
 }

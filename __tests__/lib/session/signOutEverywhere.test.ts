@@ -97,5 +97,7 @@ describe("the back-channel logouts Keycloak sends during a sign out everywhere",
     };
     await signOutEverywhere({ sub: "alice", accessToken: "t" }, { keycloak, revocation, store });
     expect(told).toEqual(["under-way", "signed-out-everywhere"]);
+    // A later admin logout of the same user is told as what it is.
+    expect(await store.get(storeKeys.everywhereUnderWay("alice"))).toBeNull();
   });
 });
