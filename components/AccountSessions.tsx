@@ -1,29 +1,45 @@
+import { signIn } from "next-auth/react";
 import { useCallback, useEffect, useState } from "react";
 import type { AccountSession } from "@/types/accountSession";
+import { BusyButton } from "./BusyButton";
 
 const when = (epochS: number) => (epochS ? new Date(epochS * 1000).toLocaleString() : "—");
 
-async function messageOf(response: Response): Promise<string> {
-  const body = (await response.json().catch(() => ({}))) as { message?: string };
-  return body.message ?? "Keycloak could not be reached. Nothing was changed; please try again in a moment.";
+/** What an API route answered when it failed: its code and the message written for a person (lib/http/sendError.ts). */
+interface Failure {
+  code: string;
+  message: string;
 }
 
+async function failureOf(response: Response): Promise<Failure> {
+  const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
+  return {
+    code: body.error ?? "KEYCLOAK_UNAVAILABLE",
+    message: body.message ?? "Keycloak could not be reached. Nothing was changed; please try again in a moment.",
+  };
+}
+
+/** The page a sign out everywhere lands on, saying how many sessions it ended (pages/index.tsx reads it). */
+export const SIGNED_OUT_EVERYWHERE_PARAM = "signedOutEverywhere";
+
 /**
- * "Your sessions": every Keycloak session of the user (this one marked), a "Sign out" for each other one, and
- * "Sign out everywhere", which ends all of them and this app session, then shows the signed-out home page.
+ * "Your sessions": every Keycloak session of the user as a card (browser, device, IP, started, last active, apps;
+ * this device marked), "Sign out this device" for each other one, and "Sign out everywhere", confirmed first, which
+ * ends all of them and this app session and reports how many on the signed-out home page.
  */
 export function AccountSessions() {
   const [sessions, setSessions] = useState<AccountSession[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
 
   const load = useCallback(async () => {
     const response = await fetch("/api/account/sessions");
     if (response.ok) {
       setSessions(((await response.json()) as { sessions: AccountSession[] }).sessions);
-      setError(null);
+      setFailure(null);
     } else {
-      setError(await messageOf(response));
+      setFailure(await failureOf(response));
     }
   }, []);
 
@@ -38,7 +54,7 @@ export function AccountSessions() {
     const response = await fetch(`/api/account/sessions/${encodeURIComponent(id)}`, { method: "DELETE" });
     setBusy(null);
     if (response.ok) await load();
-    else setError(await messageOf(response));
+    else setFailure(await failureOf(response));
   }
 
   async function endEverywhere() {
@@ -50,52 +66,85 @@ export function AccountSessions() {
     });
     if (response.ok) {
       // A full load, not a client-side push: the header and the page must both read the session that just ended.
+      const count = String(sessions?.length ?? 0);
       // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- see above
-      window.location.assign("/");
+      window.location.assign(`/?${new URLSearchParams({ [SIGNED_OUT_EVERYWHERE_PARAM]: count })}`);
       return;
     }
     setBusy(null);
-    setError(await messageOf(response));
+    setConfirming(false);
+    setFailure(await failureOf(response));
   }
 
+  const count = sessions?.length ?? 0;
   return (
     <section aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">Your sessions</h2>
-      {error && <p role="alert">{error}</p>}
-      {sessions === null && !error && <p>Loading your sessions…</p>}
+      {failure && (
+        <div className="notice" role="alert">
+          <p>{failure.message}</p>
+          {failure.code === "SESSION_ENDED" && (
+            <BusyButton className="primary" label="Sign in" busyLabel="Signing in…" action={() => signIn("keycloak")} />
+          )}
+        </div>
+      )}
+      {sessions === null && !failure && <p>Loading your sessions…</p>}
       {sessions && (
-        <ul className="sessions" aria-label="Your Keycloak sessions">
+        <ul className="session-cards" aria-label="Your Keycloak sessions">
           {sessions.map((session) => (
-            <li key={session.id}>
-              <strong>
-                {session.browser} on {session.device}
-              </strong>
-              {session.current && <> (this browser)</>}
-              <br />
-              IP {session.ipAddress || "—"} · started {when(session.startedAt)} · last active {when(session.lastAccessAt)}
-              <br />
-              Apps: {session.apps.length ? session.apps.join(", ") : "—"}
+            <li key={session.id} className="card session-card">
+              <div className="session-card-title">
+                <strong>
+                  {session.browser} on {session.device}
+                </strong>
+                {session.current && <span className="badge">This device</span>}
+              </div>
+              <dl className="session-facts">
+                <dt>IP</dt>
+                <dd>{session.ipAddress || "—"}</dd>
+                <dt>Started</dt>
+                <dd>{when(session.startedAt)}</dd>
+                <dt>Last active</dt>
+                <dd>{when(session.lastAccessAt)}</dd>
+                <dt>Apps</dt>
+                <dd>{session.apps.length ? session.apps.join(", ") : "—"}</dd>
+              </dl>
               {!session.current && (
-                <>
-                  <br />
-                  <button
-                    type="button"
-                    disabled={busy !== null}
-                    aria-busy={busy === session.id}
-                    aria-label={`Sign out ${session.browser} on ${session.device}`}
-                    onClick={() => void endOne(session.id)}
-                  >
-                    {busy === session.id ? "Signing out…" : "Sign out"}
-                  </button>
-                </>
+                <button
+                  type="button"
+                  className="danger-outline"
+                  disabled={busy !== null}
+                  aria-busy={busy === session.id}
+                  aria-label={`Sign out ${session.browser} on ${session.device}`}
+                  onClick={() => void endOne(session.id)}
+                >
+                  {busy === session.id ? "Signing out…" : "Sign out this device"}
+                </button>
               )}
             </li>
           ))}
         </ul>
       )}
-      <button type="button" className="danger" disabled={busy !== null} aria-busy={busy === "everywhere"} onClick={() => void endEverywhere()}>
-        {busy === "everywhere" ? "Signing out everywhere…" : "Sign out everywhere"}
-      </button>
+      {confirming ? (
+        <div className="card confirm" role="group" aria-labelledby="confirm-everywhere">
+          <p id="confirm-everywhere">
+            <strong>Sign out everywhere?</strong> This ends {count === 1 ? "your only session" : `all ${count} of your sessions`},
+            this one included, in Keycloak and in every app that uses it.
+          </p>
+          <div className="actions">
+            <button type="button" className="danger" disabled={busy !== null} aria-busy={busy === "everywhere"} onClick={() => void endEverywhere()}>
+              {busy === "everywhere" ? "Signing out everywhere…" : "Yes, sign out everywhere"}
+            </button>
+            <button type="button" disabled={busy !== null} onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button type="button" className="danger" disabled={busy !== null} onClick={() => setConfirming(true)}>
+          Sign out everywhere
+        </button>
+      )}
     </section>
   );
 }

@@ -2,6 +2,8 @@ import type { GetServerSideProps } from "next";
 import type { Session } from "next-auth";
 import { useSession } from "next-auth/react";
 import Link from "next/link";
+import { useRouter } from "next/router";
+import { SIGNED_OUT_EVERYWHERE_PARAM } from "@/components/AccountSessions";
 import { Layout } from "@/components/Layout";
 import { UserSummary } from "@/components/UserSummary";
 import { getEnv } from "@/lib/config/env";
@@ -24,12 +26,20 @@ interface HomeProps {
 export default function Home({ consoleUrl }: HomeProps) {
   const { data: session } = useSession();
   const signedIn = Boolean(session?.user);
+  const ended = Number(useRouter().query[SIGNED_OUT_EVERYWHERE_PARAM]);
   return (
     <Layout title="Sign-out that really signs you out">
       <p className="lead">
         This Next.js app signs you in with Keycloak. Its sign-out also ends your Keycloak session, so the next sign-in asks for
         your password again, where a plain next-auth sign-out would let you straight back in.
       </p>
+
+      {!signedIn && ended > 0 && (
+        <p className="notice" role="status">
+          You signed out everywhere: {ended === 1 ? "your only session" : `all ${ended} of your sessions`} ended, this one
+          included. Every device asks for the password again.
+        </p>
+      )}
 
       <section className="card" aria-labelledby="you-heading">
         <h2 id="you-heading">{signedIn ? "You are signed in" : "Your session"}</h2>

@@ -12,15 +12,28 @@ interface UserInfo {
   preferred_username?: string;
 }
 
+/** Roles as compact chips: 40 of them stay readable. */
+function Roles({ roles, label }: { roles: string[]; label: string }) {
+  if (!roles.length) return <>none</>;
+  return (
+    <ul className="chips" aria-label={label}>
+      {roles.map((role) => (
+        <li key={role}>{role}</li>
+      ))}
+    </ul>
+  );
+}
+
 export default function Profile({ user }: { user: SessionUser }) {
   const [userinfo, setUserinfo] = useState<UserInfo | null>(null);
-  const [failed, setFailed] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
 
   async function loadUserinfo() {
-    setFailed(false);
+    setFailure(null);
     const response = await fetch("/api/keycloak/userinfo");
     if (response.ok) setUserinfo((await response.json()) as UserInfo);
-    else setFailed(true);
+    // The route says what failed: the session ended, the session store, or Keycloak (lib/http/sendError.ts).
+    else setFailure(((await response.json().catch(() => ({}))) as { message?: string }).message ?? "Keycloak could not be reached. Please try again.");
   }
 
   return (
@@ -31,16 +44,20 @@ export default function Profile({ user }: { user: SessionUser }) {
         <dt>Email</dt>
         <dd>{user.email ?? "—"}</dd>
         <dt>Realm roles</dt>
-        <dd>{user.realmRoles.length ? user.realmRoles.join(", ") : "none"}</dd>
+        <dd>
+          <Roles roles={user.realmRoles} label="Realm roles" />
+        </dd>
         <dt>App roles</dt>
-        <dd>{user.clientRoles.length ? user.clientRoles.join(", ") : "none"}</dd>
+        <dd>
+          <Roles roles={user.clientRoles} label="App roles" />
+        </dd>
       </dl>
       <h2>From Keycloak</h2>
       <p>The server calls Keycloak&apos;s userinfo endpoint with your access token; the token stays on the server.</p>
       <button type="button" onClick={loadUserinfo}>
         Load userinfo
       </button>
-      {failed && <p role="alert">Keycloak could not be reached. Please try again.</p>}
+      {failure && <p role="alert">{failure}</p>}
       {userinfo && (
         <dl className="user" aria-label="Userinfo">
           <dt>Username</dt>

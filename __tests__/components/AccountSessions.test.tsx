@@ -15,15 +15,16 @@ const sessions = [
 ];
 
 describe("Your sessions", () => {
-  it("lists the user's sessions, marks this browser, and offers Sign out only for the others", async () => {
+  it("lists the user's sessions as cards, marks this device, and offers Sign out this device only for the others", async () => {
     server.use(http.get("*/api/account/sessions", () => HttpResponse.json({ sessions })));
     render(<AccountSessions />);
     const list = await screen.findByRole("list", { name: "Your Keycloak sessions" });
     const items = within(list).getAllByRole("listitem");
-    expect(items[0]).toHaveTextContent("Chrome/142 on Linux (this browser)");
+    expect(items[0]).toHaveTextContent("Chrome/142 on LinuxThis device");
+    expect(items[0]).toHaveTextContent("IP127.0.0.1");
     expect(within(items[0]).queryByRole("button")).toBeNull();
     expect(items[1]).toHaveTextContent("Safari/18 on iOS iPhone");
-    expect(within(items[1]).getByRole("button", { name: "Sign out Safari/18 on iOS iPhone" })).toBeEnabled();
+    expect(within(items[1]).getByRole("button", { name: "Sign out Safari/18 on iOS iPhone" })).toHaveTextContent("Sign out this device");
   });
 
   it("ends another session and shows the list again without it", async () => {
@@ -44,7 +45,25 @@ describe("Your sessions", () => {
     expect(screen.queryByText(/Safari/)).toBeNull();
   });
 
-  it("signs out everywhere with a JSON POST and disables the buttons while it runs", async () => {
+  it("asks before signing out everywhere, and Cancel sends nothing", async () => {
+    let posts = 0;
+    server.use(
+      http.get("*/api/account/sessions", () => HttpResponse.json({ sessions })),
+      http.post("*/api/account/sign-out-everywhere", () => {
+        posts++;
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    render(<AccountSessions />);
+    await screen.findByRole("list", { name: "Your Keycloak sessions" });
+    await userEvent.click(screen.getByRole("button", { name: "Sign out everywhere" }));
+    expect(screen.getByRole("group")).toHaveTextContent("This ends all 2 of your sessions, this one included");
+    await userEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(posts).toBe(0);
+    expect(screen.getByRole("button", { name: "Sign out everywhere" })).toBeEnabled();
+  });
+
+  it("once confirmed, signs out everywhere with a JSON POST and disables the buttons while it runs", async () => {
     let posted: { type: string | null } | undefined;
     server.use(
       http.get("*/api/account/sessions", () => HttpResponse.json({ sessions })),
@@ -56,6 +75,7 @@ describe("Your sessions", () => {
     render(<AccountSessions />);
     await screen.findByRole("list", { name: "Your Keycloak sessions" });
     await userEvent.click(screen.getByRole("button", { name: "Sign out everywhere" }));
+    await userEvent.click(screen.getByRole("button", { name: "Yes, sign out everywhere" }));
     expect(posted).toEqual({ type: "application/json" });
     expect(screen.getByRole("button", { name: "Signing out everywhere…" })).toBeDisabled();
   });
@@ -70,6 +90,7 @@ describe("Your sessions", () => {
     render(<AccountSessions />);
     await screen.findByRole("list", { name: "Your Keycloak sessions" });
     await userEvent.click(screen.getByRole("button", { name: "Sign out everywhere" }));
+    await userEvent.click(screen.getByRole("button", { name: "Yes, sign out everywhere" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("needs the manage-account role");
     expect(screen.getByRole("button", { name: "Sign out everywhere" })).toBeEnabled();
   });
@@ -78,5 +99,20 @@ describe("Your sessions", () => {
     server.use(http.get("*/api/account/sessions", () => HttpResponse.json({ error: "KEYCLOAK_UNAVAILABLE", message: "Keycloak could not be reached. Nothing was changed; please try again in a moment." }, { status: 502 })));
     render(<AccountSessions />);
     expect(await screen.findByRole("alert")).toHaveTextContent("Keycloak could not be reached");
+  });
+
+  it("says the session has ended, with Sign in, when the route says so (not an outage)", async () => {
+    server.use(http.get("*/api/account/sessions", () => HttpResponse.json({ error: "SESSION_ENDED", message: "Your session has ended. Please sign in again." }, { status: 401 })));
+    render(<AccountSessions />);
+    expect(await screen.findByRole("alert")).toHaveTextContent("Your session has ended.");
+    expect(screen.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  });
+
+  it("names the session store when it is the store that is unavailable", async () => {
+    const message = "The session store is unavailable right now, so your session could not be confirmed. Nothing was changed; please try again in a moment.";
+    server.use(http.get("*/api/account/sessions", () => HttpResponse.json({ error: "STORE_UNAVAILABLE", message }, { status: 503 })));
+    render(<AccountSessions />);
+    expect(await screen.findByRole("alert")).toHaveTextContent("session store is unavailable");
+    expect(screen.queryByRole("button", { name: "Sign in" })).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 /**
  * @jest-environment jest-fixed-jsdom
  */
+import { sessionErrorMessage } from "@/components/sessionErrorMessage";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
@@ -105,7 +106,7 @@ describe("AuthButton and UserSummary", () => {
 
   it("asks the user to sign in again when the session reports a refresh error", async () => {
     renderWithSession({ expires: alice.expires, error: "RefreshAccessTokenError" });
-    expect(await screen.findByRole("alert")).toHaveTextContent("We could not renew your session with Keycloak just now. Try again in a moment, or sign in again.");
+    expect(await screen.findByRole("alert")).toHaveTextContent(sessionErrorMessage("RefreshAccessTokenError"));
   });
 
   it("during a refresh outage header and page agree: both offer Sign out (the cookie is kept), neither Sign in", async () => {
