@@ -44,14 +44,15 @@ export function appEnv({ publicUrl, issuer, secret, redisUrl = "", logoutTimeout
 
 /**
  * `next build` into `distDir` (NEXT_DIST_DIR; `.next` by default). Resolves with the time it took; rejects
- * with the end of the build's output (type errors included).
- * @param {{ distDir?: string }} [options]
+ * with the end of the build's output (type errors included). `appDir`: another checkout of the app to build (e.g. an
+ * older commit, for the chaos check); this repository by default.
+ * @param {{ distDir?: string, appDir?: string }} [options]
  * @returns {Promise<{ ms: number }>}
  */
-export async function buildApp({ distDir } = {}) {
+export async function buildApp({ distDir, appDir = ROOT } = {}) {
   const started = Date.now();
   const build = startChild("next build", process.execPath, [NEXT_BIN, "build"], {
-    cwd: ROOT,
+    cwd: appDir,
     env: distDir ? { NEXT_DIST_DIR: distDir } : {},
   });
   const { code, signal } = await build.exited;
@@ -61,21 +62,22 @@ export async function buildApp({ distDir } = {}) {
 
 /**
  * Starts the app on `url`'s port and resolves once GET /api/health answers. "start" serves the build in
- * `distDir` in production mode; "dev" runs `next dev`.
+ * `distDir` in production mode; "dev" runs `next dev`. `appDir`: the checkout to run (see buildApp).
  * @param {{
  *   url: string,
  *   env: Record<string, string>,
  *   mode?: "start" | "dev",
  *   distDir?: string,
+ *   appDir?: string,
  *   logFile?: string,
  *   timeoutMs?: number,
  * }} options
  * @returns {Promise<AppServer>}
  */
-export async function startApp({ url, env, mode = "start", distDir, logFile, timeoutMs = mode === "dev" ? 90_000 : 30_000 }) {
+export async function startApp({ url, env, mode = "start", distDir, appDir = ROOT, logFile, timeoutMs = mode === "dev" ? 90_000 : 30_000 }) {
   const port = new URL(url).port;
   const app = startChild(`app ${url}`, process.execPath, [NEXT_BIN, mode, "-p", port], {
-    cwd: ROOT,
+    cwd: appDir,
     env: {
       ...env,
       ...(distDir ? { NEXT_DIST_DIR: distDir } : {}),

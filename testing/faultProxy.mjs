@@ -7,12 +7,18 @@ import net from "node:net";
 
 /**
  * pass: forward. hang: accept, never answer. reset: accept, then TCP RST. refuse: nothing listens
- * (ECONNREFUSED), as when Keycloak is down.
- * @typedef {"pass" | "hang" | "reset" | "refuse"} FaultMode
+ * (ECONNREFUSED), as when Keycloak is down. status503: answer every HTTP request with a 503 page, as a
+ * Keycloak behind a load balancer with no healthy node (HTTP targets only).
+ * @typedef {"pass" | "hang" | "reset" | "refuse" | "status503"} FaultMode
  */
 
 /** @type {readonly FaultMode[]} */
-export const FAULT_MODES = ["pass", "hang", "reset", "refuse"];
+export const FAULT_MODES = ["pass", "hang", "reset", "refuse", "status503"];
+
+const UNAVAILABLE_BODY = "<html><body><h1>503 Service Unavailable</h1></body></html>";
+/** What status503 answers, whatever was asked. */
+const UNAVAILABLE_RESPONSE =
+  `HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/html\r\ncontent-length: ${UNAVAILABLE_BODY.length}\r\nconnection: close\r\n\r\n${UNAVAILABLE_BODY}`;
 
 /** Loopback addresses the proxy listens on: "localhost" may resolve to either. */
 const LOOPBACK = ["127.0.0.1", "::1"];
@@ -35,6 +41,7 @@ export async function startFaultProxy({ port, targetPort, targetHost = "127.0.0.
     track(client);
     if (mode === "reset") return void client.resetAndDestroy();
     if (mode === "hang") return void client.on("data", () => {});
+    if (mode === "status503") return void client.once("data", () => client.end(UNAVAILABLE_RESPONSE));
     const upstream = net.connect(targetPort, targetHost);
     track(upstream);
     client.pipe(upstream);
