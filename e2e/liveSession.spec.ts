@@ -1,9 +1,4 @@
-import { idp } from "./helpers";
+import { builtInStack } from "./driver";
 import { liveSessionScenarios } from "./scenarios/liveSession";
-import { STACK } from "./stack";
 
-liveSessionScenarios({
-  appA: STACK.appA,
-  appB: STACK.appB,
-  adminLogout: async (username) => void (await idp.logoutUser(username)),
-});
+liveSessionScenarios(builtInStack);

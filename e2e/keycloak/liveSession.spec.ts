@@ -1,9 +1,4 @@
 import { liveSessionScenarios } from "../scenarios/liveSession";
-import { KC_STACK } from "./stack";
-import { admin } from "./tier";
+import { keycloakStack } from "./driver";
 
-liveSessionScenarios({
-  appA: KC_STACK.appA,
-  appB: KC_STACK.appB,
-  adminLogout: async (username) => void (await admin.logoutUser(username)),
-});
+liveSessionScenarios(keycloakStack);

@@ -2,15 +2,7 @@ import { expect, test, type Browser, type BrowserContext, type Page } from "@pla
 import { sessionEndedNotice } from "../../components/LiveSession";
 import { USERS } from "../../testing/users.mjs";
 import { signIn } from "../helpers";
-
-/** What the live-session scenarios need of a stack: its two instances and its identity provider's admin logout. */
-export interface LiveSessionStack {
-  /** The public URL (instance A) and a second instance sharing the store. */
-  appA: string;
-  appB: string;
-  /** Keycloak's admin "Sign out" of every session of the user (back-channel logouts reach instance A). */
-  adminLogout(username: string): Promise<void>;
-}
+import type { StackDriver } from "./driver";
 
 /** The signed-out state an open tab must reach by itself within this long (issue 18), in ms. */
 const FLIP_BOUND_MS = 2000;
@@ -55,7 +47,7 @@ function countStreams(context: BrowserContext): void {
 }
 
 /** The live-session scenarios (issue 18), written once for every stack. */
-export function liveSessionScenarios(stack: LiveSessionStack): void {
+export function liveSessionScenarios(stack: StackDriver): void {
   test.describe("live sessions: an open tab learns at once that its session ended", () => {
     test("after Sign out everywhere on another browser, the idle tab flips to signed out within 2 s", async ({ browser, context }) => {
       countStreams(context);

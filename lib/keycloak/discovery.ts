@@ -23,6 +23,8 @@ export interface DiscoverOptions {
    * (the back-channel endpoint), so junk requests against a provider that is down do not become outbound requests.
    */
   reuseFailureForMs?: number;
+  /** Ask the provider now, whatever is cached: a diagnosis of a failure must see the provider as it is. */
+  fresh?: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface DiscoverOptions {
  */
 export async function discover(issuer: string, signal?: AbortSignal, options: DiscoverOptions = {}): Promise<DiscoveryDocument> {
   const hit = cache.get(issuer);
-  if (hit && Date.now() - hit.fetchedAt < CACHE_TTL_MS) return hit.document;
+  if (hit && !options.fresh && Date.now() - hit.fetchedAt < CACHE_TTL_MS) return hit.document;
   const failure = lastFailure.get(issuer);
   if (failure && options.reuseFailureForMs !== undefined && Date.now() - failure.failedAt < options.reuseFailureForMs) {
     throw failure.error;

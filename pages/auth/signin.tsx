@@ -46,7 +46,7 @@ export async function diagnoseSignIn(
   if (!error || !PROVIDER_ERRORS.has(error)) return null;
   const { issuer } = settings;
   try {
-    await discover(issuer, AbortSignal.timeout(3000));
+    await discover(issuer, AbortSignal.timeout(3000), { fresh: true });
   } catch (failure) {
     const cause = (failure as { cause?: unknown }).cause;
     const status = axios.isAxiosError(cause) ? cause.response?.status : undefined;

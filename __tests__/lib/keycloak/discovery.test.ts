@@ -42,4 +42,13 @@ describe("discover", () => {
     await expect(discover(ISSUER, undefined, { reuseFailureForMs: 2000 })).resolves.toMatchObject({ issuer: ISSUER });
     expect(fetches.count()).toBe(2);
   });
+
+  it("asks the provider again with `fresh`, whatever is cached (the sign-in page's diagnosis)", async () => {
+    const fetches = discoveryFailing(0);
+    await discover(ISSUER);
+    await discover(ISSUER);
+    expect(fetches.count()).toBe(1);
+    server.use(http.get(`${ISSUER}/.well-known/openid-configuration`, () => new HttpResponse("down", { status: 503 })));
+    await expect(discover(ISSUER, undefined, { fresh: true })).rejects.toMatchObject({ code: "DISCOVERY_FAILED" });
+  });
 });
