@@ -395,9 +395,11 @@ export class Browser extends Actor {
       signedOut = entry.saw === "signed-out";
       if (signedOut) this.loot.signedOut(this.name, entry.endMs, this.random);
     }
-    // Often a person who signs out goes away for a while: their Keycloak session is then left to the app's
-    // logout (and its queue), not ended by their next sign-in into it.
-    if (signedOut && this.random.chance(0.25)) await sleep(this.random.int(8_000, 30_000));
+    // Often a person who signs out goes away for a while, and the run makes that likelier when the app said Keycloak
+    // may still hold the session (its re-authentication mark, README "How sign-out works"): that Keycloak session is
+    // then left to the app's logout queue, not ended or reused by this browser's next sign-in.
+    const keycloakMayLive = this.jar.cookiesFor(app.url).some((c) => /kc-reauth$/.test(c.name));
+    if (signedOut && this.random.chance(keycloakMayLive ? 0.6 : 0.15)) await sleep(this.random.int(8_000, 30_000));
     // A blocked sign-out is measured once, not a user locked in: the person clears the app's callback cookie
     // (planted by the sibling origin, or set by next-auth from the malformed callbackUrl).
     if (!signedOut) {

@@ -147,10 +147,10 @@ export function buildSchedule({ seed, activeMs, instances, startMs = 3000 }) {
       const kind = queue.shift() ?? lanes.pick(kinds);
       const forMs = kind === "store-flushall" ? 0 : kind.endsWith("restart") || kind === "instance-kill" ? lanes.int(1500, 4000) : lanes.int(length.minMs, length.maxMs);
       // Data loss while Keycloak logouts wait in the store is the dangerous moment (issue 17): the first FLUSHALL
-      // and restart, and half of the later ones, land during or just after a fault on the provider's logout.
+      // and restart, and half of the later ones, land during a fault on the provider's logout.
       if ((kind === "store-flushall" || kind === "store-restart") && (mustPlace || lanes.chance(0.5))) {
         const logoutFault = faults.find((f) => f.lane === "provider" && f.kind !== "provider-restart" && f.endpoint !== "token" && f.atMs + 1000 >= at);
-        if (logoutFault) at = logoutFault.atMs + 1000 + lanes.int(0, logoutFault.forMs + 2000);
+        if (logoutFault) at = logoutFault.atMs + 1000 + lanes.int(0, logoutFault.forMs);
       }
       if (!mustPlace && at + forMs > activeMs) break;
       /** @type {ScheduledFault} */
