@@ -44,12 +44,18 @@ export interface RevokeOutcome {
   recorded: "store" | "instance";
   /** False when this app session had already been revoked (a replayed sign-out): nothing more to do. */
   first: boolean;
+  /** With `deferAnnouncement`: tells the live streams now (see Revocation.revoke). */
+  announce?: () => void;
 }
 
 /** The revocation core of one process. */
 export interface Revocation {
-  /** Ends sessions; never throws for a store outage (the revocation is kept, see above). */
-  revoke(target: RevocationTarget, reason: EndReason): Promise<RevokeOutcome>;
+  /**
+   * Ends sessions; never throws for a store outage (the revocation is kept, see above). Live streams are told at
+   * once, or with `deferAnnouncement` when the caller calls `announce` (a sign-out, once its Keycloak handshake is
+   * over: the tab that signed out leaves for the signed-out page rather than being told it was signed out).
+   */
+  revoke(target: RevocationTarget, reason: EndReason, options?: { deferAnnouncement?: boolean }): Promise<RevokeOutcome>;
   /** Whether the session is over, and its stored tokens. Throws STORE_UNAVAILABLE: callers fail closed. */
   check(identity: SessionIdentity): Promise<RevocationCheck>;
   /** The store's generation, established if the store has none (sign-in writes it into the cookie). */
@@ -127,14 +133,19 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
       return kept.size;
     },
 
-    async revoke(target, reason) {
+    async revoke(target, reason, options = {}) {
       const atMs = clock.nowMs();
       const { key, value } = markOf(target, reason, atMs);
+      const announced = (first: boolean) => {
+        if (!first) return undefined;
+        const announce = () => tell(target, reason, atMs);
+        if (!options.deferAnnouncement) return void announce();
+        return announce;
+      };
       try {
         const first =
           "sessionId" in target ? await store.setIfAbsent(key, value, ttlMs) : (await store.set(key, value, ttlMs), true);
-        if (first) tell(target, reason, atMs);
-        return { recorded: "store", first };
+        return { recorded: "store", first, announce: announced(first) };
       } catch (error) {
         if (!isAppError(error, "STORE_UNAVAILABLE")) throw error;
         const previous = keptValue(key);
@@ -145,8 +156,7 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
           behaviour: "this instance refuses the session and writes the revocation when the store answers",
         });
         const first = "sessionId" in target ? previous === null : true;
-        if (first) tell(target, reason, atMs);
-        return { recorded: "instance", first };
+        return { recorded: "instance", first, announce: announced(first) };
       }
     },
 

@@ -36,19 +36,30 @@ export interface SignOutDeps {
  */
 export async function signOut(token: JWT | null | undefined, deps: SignOutDeps): Promise<SignOutOutcome> {
   if (!token) return { keycloak: "skipped" };
-  if (token.sessionId) {
-    try {
-      const { first } = await deps.revocation.revoke({ sessionId: token.sessionId }, "signed-out");
-      if (!first) {
-        log.info("SIGNOUT_REPEATED", { session: shortId(token.sessionId), behaviour: "already signed out; nothing sent to Keycloak" });
-        return { keycloak: "already-signed-out" };
+  let announce: (() => void) | undefined;
+  try {
+    if (token.sessionId) {
+      try {
+        const revoked = await deps.revocation.revoke({ sessionId: token.sessionId }, "signed-out", { deferAnnouncement: true });
+        announce = revoked.announce;
+        if (!revoked.first) {
+          log.info("SIGNOUT_REPEATED", { session: shortId(token.sessionId), behaviour: "already signed out; nothing sent to Keycloak" });
+          return { keycloak: "already-signed-out" };
+        }
+      } catch (error) {
+        // Not an outage (that is kept by the revocation core) but a bug: ending Keycloak's session still ends this
+        // one at its next refresh, so the handshake goes on.
+        log.error("SIGNOUT_REVOKE_FAILED", { session: shortId(token.sessionId), ...describeError(error) });
       }
-    } catch (error) {
-      // Not an outage (that is kept by the revocation core) but a bug: ending Keycloak's session still ends this
-      // one at its next refresh, so the handshake goes on.
-      log.error("SIGNOUT_REVOKE_FAILED", { session: shortId(token.sessionId), ...describeError(error) });
     }
+    return await endKeycloakSession(token, deps);
+  } finally {
+    // The browser's other tabs are told once this sign-out is over and this tab is on its way to the signed-out page.
+    announce?.();
   }
+}
+
+async function endKeycloakSession(token: JWT, deps: SignOutDeps): Promise<SignOutOutcome> {
   if (!deps.federated || token.provider !== "keycloak" || !token.id_token) return { keycloak: "skipped" };
 
   const result = await keycloakLogout(deps.keycloak, token.id_token);

@@ -45,6 +45,18 @@ describe("revocation core", () => {
     expect((await b.check(alice)).ended).toBe("signed-out");
   });
 
+  it("tells its listeners at once, or when the caller announces it (a sign-out, after its Keycloak handshake)", async () => {
+    const told: string[] = [];
+    a.onRevoked((target, reason) => told.push(`${Object.values(target)[0]} ${reason}`));
+    await a.revoke({ sid: "kc-1" }, "keycloak-logout");
+    const deferred = await a.revoke({ sessionId: "s-1" }, "signed-out", { deferAnnouncement: true });
+    expect(told).toEqual(["kc-1 keycloak-logout"]);
+    deferred.announce?.();
+    expect(told).toEqual(["kc-1 keycloak-logout", "s-1 signed-out"]);
+    // A repeated revocation has nothing to announce.
+    expect((await a.revoke({ sessionId: "s-1" }, "signed-out", { deferAnnouncement: true })).announce).toBeUndefined();
+  });
+
   it("tells a repeated sign-out from the first one", async () => {
     expect((await a.revoke({ sessionId: "s-1" }, "signed-out")).first).toBe(true);
     expect((await b.revoke({ sessionId: "s-1" }, "signed-out")).first).toBe(false);
