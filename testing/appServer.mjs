@@ -1,6 +1,7 @@
 // @ts-check
 // The app under test as a process: its environment, `next build`, and instances of `next start` (or
 // `next dev`) that are ready once /api/health answers. For the end-to-end stacks and the benchmark.
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startChild, tail, waitForHttp } from "./process.mjs";
 import { CLIENT } from "./users.mjs";
@@ -10,6 +11,12 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const NEXT_BIN = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
 
 /** @typedef {import("./process.mjs").ChildHandle & { url: string }} AppServer */
+
+/**
+ * The Next.js CLI of the checkout in `appDir`: its own copy, so that the build and the server load one React.
+ * @param {string} appDir
+ */
+const nextBinOf = (appDir) => (appDir === ROOT ? NEXT_BIN : path.join(appDir, "node_modules", "next", "dist", "bin", "next"));
 
 /**
  * The app's environment (README, Configuration) for a test instance; the realm's client credentials.
@@ -51,7 +58,7 @@ export function appEnv({ publicUrl, issuer, secret, redisUrl = "", logoutTimeout
  */
 export async function buildApp({ distDir, appDir = ROOT } = {}) {
   const started = Date.now();
-  const build = startChild("next build", process.execPath, [NEXT_BIN, "build"], {
+  const build = startChild("next build", process.execPath, [nextBinOf(appDir), "build"], {
     cwd: appDir,
     env: distDir ? { NEXT_DIST_DIR: distDir } : {},
   });
@@ -76,7 +83,7 @@ export async function buildApp({ distDir, appDir = ROOT } = {}) {
  */
 export async function startApp({ url, env, mode = "start", distDir, appDir = ROOT, logFile, timeoutMs = mode === "dev" ? 90_000 : 30_000 }) {
   const port = new URL(url).port;
-  const app = startChild(`app ${url}`, process.execPath, [NEXT_BIN, mode, "-p", port], {
+  const app = startChild(`app ${url}`, process.execPath, [nextBinOf(appDir), mode, "-p", port], {
     cwd: appDir,
     env: {
       ...env,
