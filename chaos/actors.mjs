@@ -212,15 +212,17 @@ export function classifyPage(response) {
 }
 
 /**
- * What a userinfo or account answer says: 200 (and 502/403, Keycloak's refusal of a token the app handed it) mean
- * the app accepted the session; 401 that it did not; 503 that the store or Keycloak was away.
+ * What a userinfo or account answer says: 200 (and 403, Keycloak's refusal of a token the app handed it, or 503
+ * KEYCLOAK_UNAVAILABLE: the app handed Keycloak the session's token and Keycloak failed) mean the app accepted the
+ * session; 401 that it did not; 503 STORE_UNAVAILABLE that the store was away.
  * @param {Response} response
+ * @param {string} body
  * @returns {Partial<Entry>}
  */
-export function classifyApi(response) {
-  if (response.status === 200 || response.status === 502 || response.status === 403) return { saw: "signed-in" };
+export function classifyApi(response, body) {
+  if (response.status === 200 || response.status === 403) return { saw: "signed-in" };
   if (response.status === 401) return { saw: "signed-out" };
-  if (response.status === 503) return { saw: "unavailable" };
+  if (response.status === 503) return jsonField(body, "error") === "KEYCLOAK_UNAVAILABLE" ? { saw: "signed-in", detail: "Keycloak failed" } : { saw: "unavailable" };
   return { saw: "failed" };
 }
 

@@ -353,9 +353,6 @@ export function checkProviderSessionsEnd(history, bounds) {
     }));
 }
 
-/** Routes whose job is a call to Keycloak, which may answer 502 when Keycloak failed (documented in lib/errors.ts, userinfo route). */
-const KEYCLOAK_RELAYS = new Set(["userinfo", "account", "sign-out-everywhere"]);
-
 /**
  * The answer bound of an entry's request kind.
  * @param {Entry} e
@@ -366,8 +363,8 @@ export function answerBoundMs(e, bounds) {
 }
 
 /**
- * Invariant 4: every app answer comes within its bound, and no 5xx but the documented ones: 503 (store or Keycloak
- * unavailable) and 502 from the routes that relay a call to Keycloak (KEYCLOAK_RELAYS) when Keycloak failed. A request an instance never answered
+ * Invariant 4: every app answer comes within its bound, and no 5xx but the documented one: 503 (STORE_UNAVAILABLE or
+ * KEYCLOAK_UNAVAILABLE, lib/errors.ts). A request an instance never answered
  * counts only when that instance was not being killed. Breaches of one kind (same request, same problem) are one
  * violation with a count.
  * @param {HistoryData} history
@@ -384,7 +381,7 @@ export function checkAnswers({ entries, faults }, bounds) {
     const killed = faults.some((f) => f.kind === "instance-kill" && f.instance === e.instance && f.startMs <= e.endMs + 1000 && f.endMs + 1000 >= e.startMs);
     /** @type {string | undefined} */
     let problem;
-    if (e.status !== undefined && e.status >= 500 && e.status !== 503 && !(e.status === 502 && KEYCLOAK_RELAYS.has(e.op))) {
+    if (e.status !== undefined && e.status >= 500 && e.status !== 503) {
       problem = `answered ${e.status}`;
     } else if (tookMs > boundMs && !(killed && e.status === undefined)) {
       problem = `slower than its bound of ${boundMs} ms`;

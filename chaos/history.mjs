@@ -13,7 +13,7 @@ import { decode } from "next-auth/jwt";
 
 /**
  * What a request found. signed-in: the app served the request as that session's user (a page, a 403 for a
- * missing role, a redirect to re-authenticate, a userinfo answer, even a 502 from Keycloak: each means the app
+ * missing role, a redirect to re-authenticate, a userinfo answer, even a 503 KEYCLOAK_UNAVAILABLE: each means the app
  * accepted the session). signed-out: the app refused or cleared the session. unavailable: the documented answer
  * while the store (or Keycloak, for account calls) is away. form / silent / refused: what the provider did with a
  * sign-in (showed its password form, answered with a code at once, answered with an error).

@@ -196,6 +196,25 @@ export function groupCpuMs(pgid) {
 const CLOCK_TICKS_PER_S = 100;
 
 /**
+ * Resident memory of every process in the group `pgid` (a child started by startChild leads its own group), in KB.
+ * @param {number} pgid
+ */
+export function groupRssKb(pgid) {
+  let kb = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) !== pgid) continue;
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      continue;
+    }
+  }
+  return kb;
+}
+
+/**
  * A TCP port on 127.0.0.1 that was free a moment ago.
  * @returns {Promise<number>}
  */

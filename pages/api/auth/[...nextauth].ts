@@ -1,6 +1,7 @@
 import type { NextApiRequest, NextApiResponse } from "next";
 import NextAuth from "next-auth";
 import type { Auth } from "@/lib/auth";
+import { dropUnusableCallbackUrls } from "@/lib/nextauth/mirror/callbackUrl";
 import { allowedSignInQuery } from "@/lib/nextauth/signInQuery";
 import { getAuth } from "@/lib/processAuth";
 
@@ -15,7 +16,9 @@ export function createNextAuthRoute(auth: () => Auth) {
     }
     // The POST that builds Keycloak's authorization URL; GETs only redirect to the app's sign-in page.
     if (action === "signin" && req.method === "POST") req.query = allowedSignInQuery(req.query);
-    await NextAuth(req, res, auth().nextAuthOptions({ req, res }));
+    const options = auth().nextAuthOptions({ req, res });
+    dropUnusableCallbackUrls(req, options, auth().env.NEXTAUTH_URL);
+    await NextAuth(req, res, options);
   };
 }
 

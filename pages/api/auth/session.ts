@@ -1,6 +1,7 @@
 import type { NextApiRequest, NextApiResponse } from "next";
 import NextAuth from "next-auth";
 import type { Auth } from "@/lib/auth";
+import { dropUnusableCallbackUrls } from "@/lib/nextauth/mirror/callbackUrl";
 import { getAuth } from "@/lib/processAuth";
 
 /**
@@ -16,7 +17,9 @@ export function createSessionRoute(auth: () => Auth) {
       return;
     }
     req.query.nextauth = ["session"];
-    await NextAuth(req, res, auth().nextAuthOptions({ req, res }));
+    const options = auth().nextAuthOptions({ req, res });
+    dropUnusableCallbackUrls(req, options, auth().env.NEXTAUTH_URL);
+    await NextAuth(req, res, options);
   };
 }
 

@@ -66,3 +66,31 @@ describe("POST /api/auth/signin/keycloak (the request that builds Keycloak's aut
     expect((await authorizationUrl({ max_age: "10" })).searchParams.get("max_age")).toBe("10");
   });
 });
+
+describe("a callback URL next-auth would refuse (planted by a sibling origin, or posted by a hostile form)", () => {
+  process.env.NEXTAUTH_URL = "http://localhost:3000";
+  const HOSTILE = ["http://", "https://[", "http://%zz", "http://exa mple.com/", "//[::1", "javascript:alert(1)"];
+
+  it.each(HOSTILE)("never blocks CSRF or sign-out: a callback-url cookie %s is ignored", async (value) => {
+    const route = createNextAuthRoute(() => createTestAuth());
+    const logs = captureLogs();
+    try {
+      const cookie = `next-auth.callback-url=${encodeURIComponent(value)}`;
+      const csrf = await callApiRoute(route, { method: "GET", query: { nextauth: ["csrf"] }, headers: { host: "localhost:3000", cookie } });
+      expect(csrf.status).toBe(200);
+      const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
+      const csrfCookie = [csrf.headers["set-cookie"]].flat().map((line) => String(line).split(";")[0]).join("; ");
+      const signOut = await callApiRoute(route, {
+        method: "POST",
+        query: { nextauth: ["signout"], callbackUrl: value },
+        headers: { host: "localhost:3000", "content-type": "application/x-www-form-urlencoded", cookie: `${cookie}; ${csrfCookie}` },
+        body: { csrfToken, callbackUrl: value, json: "true" },
+      });
+      expect(signOut.status).toBe(200);
+      expect(new URL((JSON.parse(signOut.body) as { url: string }).url).origin).toBe("http://localhost:3000");
+      expect(logs.lines().join("\n")).not.toMatch(/ERROR/);
+    } finally {
+      logs.restore();
+    }
+  });
+});
