@@ -66,10 +66,11 @@ async function idleTab(browser, app) {
   await page.locator("#password").fill(USERS.alice.password);
   await page.locator("#kc-login").click();
   await page.getByText(USERS.alice.email).first().waitFor();
-  const tab = await context.newPage();
-  const streamOpen = tab.waitForResponse((response) => response.url() === `${app}/api/auth/events`);
-  await tab.goto(`${app}/profile`);
+  // One tab of the browser holds the live channel (Web Locks): this one, once it shows the page to watch.
+  const streamOpen = context.waitForEvent("response", (response) => response.url() === `${app}/api/auth/events`);
+  await page.goto(`${app}/profile`);
   await streamOpen;
+  const tab = page;
   // The stream's first bytes reach the server's watch list a moment after the response headers.
   await sleep(200);
   return { context, tab };
