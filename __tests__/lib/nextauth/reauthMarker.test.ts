@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { recordingResponse } from "@/testing/recordingResponse";
+import type { IncomingMessage } from "node:http";
 import { clearReauthMarker, markReauthRequired, reauthRequiredSince } from "@/lib/nextauth/reauthMarker";
 
 /** When the failed logout happened (epoch s): the mark's value. */
@@ -6,15 +7,6 @@ const MARK_S = 1_700_000_000;
 
 const request = (cookie?: string) => ({ headers: cookie === undefined ? {} : { cookie } }) as IncomingMessage;
 
-/** A response that only records its headers. */
-function response(): ServerResponse & { cookies: () => string[] } {
-  const headers = new Map<string, unknown>();
-  return {
-    getHeader: (name: string) => headers.get(name.toLowerCase()),
-    setHeader: (name: string, value: unknown) => headers.set(name.toLowerCase(), value),
-    cookies: () => (headers.get("set-cookie") as string[] | undefined) ?? [],
-  } as unknown as ServerResponse & { cookies: () => string[] };
-}
 
 const attributes = (cookie: string) => cookie.split(";").map((part) => part.trim());
 
@@ -50,7 +42,7 @@ describe("re-authentication marker", () => {
     });
 
     it("marks with a __Host- cookie: Secure, Path=/, no Domain, HttpOnly, SameSite=Lax, 10 h", () => {
-      const res = response();
+      const res = recordingResponse();
       markReauthRequired(res, true, MARK_S);
       const [cookie] = res.cookies();
       expect(attributes(cookie)).toEqual(
@@ -60,14 +52,14 @@ describe("re-authentication marker", () => {
     });
 
     it("clears the same __Host- cookie", () => {
-      const res = response();
+      const res = recordingResponse();
       clearReauthMarker(res, true);
       expect(attributes(res.cookies()[0])).toEqual(expect.arrayContaining(["__Host-kc-reauth=", "Path=/", "Max-Age=0", "Secure"]));
     });
   });
 
   it("on http marks kc-reauth=<when> for the whole site, without Secure", () => {
-    const res = response();
+    const res = recordingResponse();
     markReauthRequired(res, false, MARK_S);
     const [cookie] = res.cookies();
     expect(attributes(cookie)).toEqual(expect.arrayContaining([`kc-reauth=${MARK_S}`, "Path=/", "Max-Age=36000", "HttpOnly", "SameSite=Lax"]));
@@ -75,7 +67,7 @@ describe("re-authentication marker", () => {
   });
 
   it("keeps the Set-Cookie headers next-auth already wrote", () => {
-    const res = response();
+    const res = recordingResponse();
     res.setHeader("Set-Cookie", ["next-auth.session-token=; Max-Age=0"]);
     markReauthRequired(res, false, MARK_S);
     expect(res.cookies()).toEqual(["next-auth.session-token=; Max-Age=0", expect.stringMatching(new RegExp(`^kc-reauth=${MARK_S};`))]);

@@ -1,3 +1,4 @@
+import { recordingResponse } from "@/testing/recordingResponse";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { http, HttpResponse } from "msw";
 import type { JWT } from "next-auth/jwt";
@@ -174,18 +175,9 @@ describe("signOut", () => {
 });
 
 describe("events.signOut (the NextAuth route)", () => {
-  /** A response that records its Set-Cookie lines. */
-  function response(): ServerResponse & { cookies: () => string[] } {
-    const headers = new Map<string, unknown>();
-    return {
-      getHeader: (name: string) => headers.get(name.toLowerCase()),
-      setHeader: (name: string, value: unknown) => headers.set(name.toLowerCase(), value),
-      cookies: () => (headers.get("set-cookie") as string[] | undefined) ?? [],
-    } as unknown as ServerResponse & { cookies: () => string[] };
-  }
 
   const signOutThroughRoute = async (clockMs: number) => {
-    const res = response();
+    const res = recordingResponse();
     const auth = createTestAuth({ store, clock: fakeClock(clockMs) });
     await auth.nextAuthOptions({ req: { headers: {} } as IncomingMessage, res }).events!.signOut!({ token: token as JWT, session: undefined as never });
     return res.cookies();
