@@ -12,7 +12,8 @@ import { USERS } from "../testing/users.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 nextEnv.loadEnvConfig(root, true, { info() {}, error: console.error });
 const appUrl = (process.env.APP_URL || process.env.NEXTAUTH_URL || "http://localhost:3000").replace(/\/+$/, "");
-const outDir = `${root}docs/screenshots`;
+// SCREENSHOTS_DIR: somewhere else, e.g. a "before" set taken from an older checkout's running app.
+const outDir = process.env.SCREENSHOTS_DIR ?? `${root}docs/screenshots`;
 const VIEWPORTS = [
   { width: 1280, height: 800 },
   { width: 390, height: 844 },
