@@ -146,6 +146,10 @@ try {
   const file = args.history ?? path.join(ROOT, ".tmp", "chaos", `history-${seed}.json`);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({ seed, durationS, provider: stack.provider.name, bounds, ...data }));
+  // The servers' logs beside the history (they never hold a token: the log rule above checks that).
+  for (const [name, output] of Object.entries(stack.outputs())) {
+    writeFileSync(file.replace(/\.json$/, `.${name.replace(/[^\w.-]+/g, "-")}.log`), output);
+  }
 
   printOutcomes(data.entries);
   log(`faults: ${FAULT_KINDS.map((kind) => `${kind} ${data.faults.filter((f) => f.kind === kind).length}`).join(", ")}`);

@@ -223,6 +223,8 @@ export async function startStack({ appDir, keycloak = false, build = true, histo
       /** Starts instance `index` again and puts it back once /api/health answers. @param {number} index */
       restart: (index) => launch(apps[index]),
     },
+    /** Every server's whole output so far, by name (written beside the history, for reading a violation). */
+    outputs: () => Object.fromEntries(Object.entries(outputs).map(([name, output]) => [name, output()])),
     /** Lines of any server's log that break the log rule (a token, an unhandled rejection, a render error). */
     logProblems: () => logProblems(Object.fromEntries(Object.entries(outputs).map(([name, output]) => [name, output()]))),
     /** Stops everything, newest first. */

@@ -42,8 +42,10 @@ export interface RevocationCheck {
 /** Where a revocation went: the store, or (store down) this instance until the store answers again. */
 export interface RevokeOutcome {
   recorded: "store" | "instance";
-  /** False when this app session had already been revoked (a replayed sign-out): nothing more to do. */
+  /** False when this app session had already been revoked (a replayed sign-out, say). */
   first: boolean;
+  /** Why it had been revoked before, when `first` is false and the store said (the new reason replaces it). */
+  previous?: EndReason;
   /** With `deferAnnouncement`: tells the live streams now (see Revocation.revoke). */
   announce?: () => void;
 }
@@ -143,9 +145,15 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
         return announce;
       };
       try {
-        const first =
-          "sessionId" in target ? await store.setIfAbsent(key, value, ttlMs) : (await store.set(key, value, ttlMs), true);
-        return { recorded: "store", first, announce: announced(first) };
+        if (!("sessionId" in target)) {
+          await store.set(key, value, ttlMs);
+          return { recorded: "store", first: true, announce: announced(true) };
+        }
+        if (await store.setIfAbsent(key, value, ttlMs)) return { recorded: "store", first: true, announce: announced(true) };
+        // Already over: say why it was, and record the latest reason (a sign-out after a refused refresh, say).
+        const previous = ((await store.get(key)) ?? undefined) as EndReason | undefined;
+        if (previous !== reason) await store.set(key, value, ttlMs);
+        return { recorded: "store", first: false, previous };
       } catch (error) {
         if (!isAppError(error, "STORE_UNAVAILABLE")) throw error;
         const previous = keptValue(key);
@@ -156,7 +164,7 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
           behaviour: "this instance refuses the session and writes the revocation when the store answers",
         });
         const first = "sessionId" in target ? previous === null : true;
-        return { recorded: "instance", first, announce: announced(first) };
+        return { recorded: "instance", first, previous: first ? undefined : (previous as EndReason), announce: announced(first) };
       }
     },
 

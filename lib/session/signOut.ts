@@ -42,7 +42,9 @@ export async function signOut(token: JWT | null | undefined, deps: SignOutDeps):
       try {
         const revoked = await deps.revocation.revoke({ sessionId: token.sessionId }, "signed-out", { deferAnnouncement: true });
         announce = revoked.announce;
-        if (!revoked.first) {
+        // A sign-out already ended (or queued the end of) this Keycloak session: a replay does nothing more. A session
+        // that ended otherwise (its refresh refused, say) may still have a live Keycloak session: that one goes on.
+        if (!revoked.first && (revoked.previous === "signed-out" || revoked.previous === undefined)) {
           log.info("SIGNOUT_REPEATED", { session: shortId(token.sessionId), behaviour: "already signed out; nothing sent to Keycloak" });
           return { keycloak: "already-signed-out" };
         }

@@ -126,6 +126,23 @@ describe("signOut", () => {
     expect(await store.scheduleSize(storeKeys.logoutQueue)).toBe(1);
   });
 
+  it("still ends the Keycloak session of a session that ended otherwise (its refresh refused), once", async () => {
+    await store.set(storeKeys.revokedSession("session-1"), "refresh-refused", 60_000);
+    let hinted = 0;
+    server.use(
+      http.post(ENDPOINTS.logout, () => {
+        hinted++;
+        return HttpResponse.text("You are logged out");
+      }),
+    );
+    await expect(signOut(token, deps())).resolves.toEqual({ keycloak: "ended" });
+    expect(hinted).toBe(1);
+    expect(await store.get(storeKeys.revokedSession("session-1"))).toBe("signed-out");
+    // A replay of that sign-out is a replay.
+    await expect(signOut(token, deps())).resolves.toEqual({ keycloak: "already-signed-out" });
+    expect(hinted).toBe(1);
+  });
+
   describe("while the store is down", () => {
     it("keeps the revocation in this instance, refuses the session there, still ends the Keycloak session, and writes it when the store is back", async () => {
       server.use(http.post(ENDPOINTS.logout, () => HttpResponse.text("You are logged out")));
