@@ -39,14 +39,21 @@ export function keycloakAdmin({ origin, realm, username, password }) {
    * @param {unknown} [body]
    */
   const call = async (method, path, body) => {
-    const response = await fetch(`${origin}/admin/realms/${realm}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${await accessToken()}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const send = async () =>
+      fetch(`${origin}/admin/realms/${realm}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${await accessToken()}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    let response = await send();
+    if (response.status === 401) {
+      // A restarted Keycloak no longer knows the admin session the cached token belongs to: sign in again, once.
+      token = undefined;
+      response = await send();
+    }
     if (!response.ok) throw new Error(`Keycloak admin ${method} ${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
     const text = await response.text();
     return text ? JSON.parse(text) : undefined;
