@@ -1,7 +1,9 @@
+import { captureLogs } from "@/testing/captureLogs";
 import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextAuthOptions } from "next-auth";
 import { decode, type JWTEncodeParams } from "next-auth/jwt";
+import { InvalidSessionCookieError } from "@/lib/nextauth/mirror/jwt";
 import { SESSION_MAX_AGE_S } from "@/lib/session/sessionPolicy";
 import { createTestAuth, TEST_SECRET, unsignedJwt } from "@/testing/testAuth";
 
@@ -71,4 +73,16 @@ describe("the redirect callback (a planted callback-url cookie cannot block sign
       expect(await redirect(url)).toBe(BASE);
     },
   );
+});
+
+describe("next-auth's error log", () => {
+  it("writes a junk session cookie (anyone can send one) as one warn line, without a stack", () => {
+    const logs = captureLogs();
+    try {
+      createTestAuth().nextAuthOptions().logger!.error!("JWT_SESSION_ERROR", new InvalidSessionCookieError("not a compact JWE"));
+    } finally {
+      logs.restore();
+    }
+    expect(logs.lines()).toEqual(["[auth] WARN SESSION_COOKIE_INVALID reason=\"Invalid session cookie: not a compact JWE\""]);
+  });
 });

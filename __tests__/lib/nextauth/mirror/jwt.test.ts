@@ -15,11 +15,23 @@ describe("session cookie codec", () => {
     await expect(decodeSessionCookie({ token: cookie, secret })).resolves.toMatchObject(token);
   });
 
-  it("never writes the request-only fields (roles, error) into the cookie", async () => {
-    const cookie = await encodeSessionCookie({ token: { ...token, roles: { realm: ["admin"], client: [] }, error: "SessionUnavailable" }, secret });
+  it("never writes the request-only fields (roles, error, the access token) into the cookie", async () => {
+    const cookie = await encodeSessionCookie({
+      token: { ...token, roles: { realm: ["admin"], client: [] }, error: "SessionUnavailable", accessToken: "eyJ.access.token" },
+      secret,
+    });
     const decoded = await decodeSessionCookie({ token: cookie, secret });
     expect(decoded).not.toHaveProperty("roles");
     expect(decoded).not.toHaveProperty("error");
+    expect(decoded).not.toHaveProperty("accessToken");
+  });
+
+  it("never extends a session by re-encoding it (useSession's update()): exp stays at sign-in plus maxAge", async () => {
+    const maxAge = 36_000;
+    const signedInAtMs = Date.now() - 9 * 3600_000;
+    const cookie = await encodeSessionCookie({ token: { ...token, signedInAtMs }, secret, maxAge });
+    const decoded = await decodeSessionCookie({ token: cookie, secret });
+    expect(decoded?.exp).toBe(Math.floor(signedInAtMs / 1000) + maxAge);
   });
 
   it("rejects a cookie encrypted with another secret", async () => {
