@@ -12,6 +12,10 @@ import { CLIENT } from "@/testing/users.mjs";
 
 const DEV = path.resolve(__dirname, "../../scripts/dev.mjs");
 
+// Each test starts `npm run dev`'s script as a process of its own (it compiles the env schema): more than jest's 5 s
+// when the machine is busy.
+jest.setTimeout(60_000);
+
 async function runDev(env: Record<string, string>, args: string[] = []) {
   const base = {
     NEXTAUTH_SECRET: "dev-only-change-me-0123456789abcdef0123456789",

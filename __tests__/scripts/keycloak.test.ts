@@ -9,6 +9,9 @@ import { freePort } from "@/testing/process.mjs";
 // says what answers there, before it downloads or starts anything.
 
 const SCRIPT = path.resolve(__dirname, "../../scripts/keycloak.mjs");
+// Each test starts the script as a process of its own (Node's start-up plus the probes): more than jest's 5 s when
+// the machine is busy.
+jest.setTimeout(30_000);
 
 async function runKeycloakScript(port: number) {
   try {
