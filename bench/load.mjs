@@ -19,12 +19,13 @@ export function percentile(values, p) {
 
 /**
  * Closed-loop throughput: `connections` keep-alive connections for `durationS` seconds.
- * Returns req/s (mean of the per-second samples), latency p50/p99 in ms, the non-2xx/error counts and,
+ * `cookiePool`: Cookie headers sent in turn, one per request (see rotating). Returns req/s (mean of the
+ * per-second samples), latency p50/p99 in ms, the non-2xx/error counts and,
  * given `cpuMs` (a reader of the server's CPU clock in ms), the server's CPU time per request.
  */
-export async function throughput({ url, headers = {}, connections, durationS, cpuMs }) {
+export async function throughput({ url, headers = {}, cookiePool, connections, durationS, cpuMs }) {
   const cpuBefore = cpuMs?.();
-  const result = await autocannon({ url, headers, connections, duration: durationS });
+  const result = await autocannon({ url, headers, connections, duration: durationS, ...(cookiePool ? rotating(url, headers, cookiePool) : {}) });
   const cpuAfter = cpuMs?.();
   return {
     // The app's CPU time per request, in microseconds (when `cpuMs` reads the app's CPU clock).
@@ -35,6 +36,29 @@ export async function throughput({ url, headers = {}, connections, durationS, cp
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+  };
+}
+
+/**
+ * Each request takes the next Cookie header of `pool`, whichever connection sends it: one counter for all
+ * connections, so a pool of n headers repeats every n requests and no two connections replay the same cookie in
+ * step (a per-connection list would, and would hand the app's decoded-cookie cache a hit for most of them).
+ */
+function rotating(url, headers, pool) {
+  let next = 0;
+  const path = new URL(url).pathname;
+  return {
+    requests: [
+      {
+        method: "GET",
+        path,
+        setupRequest: (request) => {
+          const cookie = pool[next];
+          next = next + 1 === pool.length ? 0 : next + 1;
+          return { ...request, headers: { ...headers, cookie } };
+        },
+      },
+    ],
   };
 }
 

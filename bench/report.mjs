@@ -82,6 +82,30 @@ export function tableRows(r) {
       "info",
     ],
   ];
+  // Rows 1c-2d: pools of distinct signed-in sessions, each request the next cookie (issue 20).
+  const pools = Object.keys(r.load.pooled ?? {}).map(Number).sort((a, b) => a - b);
+  const largest = Math.max(0, ...pools);
+  const count = (n) => n.toLocaleString("en-US");
+  pools.forEach((n, i) => {
+    const p = r.load.pooled[n];
+    const letter = String.fromCharCode("c".charCodeAt(0) + i);
+    rows.push([
+      `1${letter}. GET /api/auth/session vs GET /api/health, each request the next cookie of ${count(n)} distinct signed-in sessions (memory store)`,
+      `${x(p.sessionVsHealth)}; by CPU per request ${x(p.sessionVsHealthCpu)} (session: ${rt(`sessionPool${n}`)}; health: ${rt(`healthPool${n}`)})`,
+      n === largest ? ">= 0.85x" : "-",
+      n === largest ? verdict(p.sessionVsHealth >= 0.85) : "info",
+    ]);
+  });
+  pools.forEach((n, i) => {
+    const p = r.load.pooled[n];
+    const letter = String.fromCharCode("c".charCodeAt(0) + i);
+    rows.push([
+      `2${letter}. GET /profile vs /bench/profile-unguarded, each request the next cookie of ${count(n)} distinct signed-in sessions`,
+      `${x(p.profileVsUnguarded)}; by CPU per request ${x(p.profileVsUnguardedCpu)} (/profile: ${rt(`profilePool${n}`)}; unguarded: ${rt(`unguardedPool${n}`)})`,
+      "-",
+      "info",
+    ]);
+  });
   const budget = s.badHintRoundTrip + 10;
   rows.push(
     [
@@ -151,6 +175,16 @@ export function tableRows(r) {
     ">= 0.85x",
     verdict(ratios.redisVsMemory >= 0.85),
   ]);
+  const pr = r.load.pooledRedis;
+  if (pr) {
+    rows.push([
+      `6b. GET /api/auth/session vs GET /api/health on a Redis instance, each request the next cookie of ${count(pr.size)} distinct signed-in sessions`,
+      `${x(pr.sessionVsHealth)}; by CPU per request ${x(pr.sessionVsHealthCpu)} (session: ${rt("sessionRedisPool")}, redis-server's CPU included; ` +
+        `health: ${rt("healthRedisPool")}${pr.vsMemory === null ? "" : `; vs the memory store's row: ${x(pr.vsMemory)}`})`,
+      "-",
+      "info",
+    ]);
+  }
   return rows;
 }
 
@@ -205,9 +239,23 @@ export function writeResultsMarkdown(file, r) {
       "work on the machine moves it much less. Goals are judged on req/s, as specified.",
     "- Row 1 sends `/api/health` the same Cookie header as the session route (Next parses a request's cookies either " +
       "way); 1a is the bare baseline without it. Row 2 compares `/profile` (server-side guard: the session read of " +
-      "`lib/nextauth/sessionReader.ts`, then render) with its twin `/bench/profile-unguarded` (the same page for a fixed " +
+      "`lib/nextauth/mirror/sessionRoute.ts`, then render) with its twin `/bench/profile-unguarded` (the same page for a fixed " +
       "placeholder user, no session read), both with alice's cookie. Row 2b: `/` signed in vs signed out (its " +
       "`getServerSideProps` reads the session, which returns at once without a cookie).",
+    ...(c.pools?.length
+      ? [
+          `- Rows 1c-2d and 6b (issue 20): ${c.pools.map((n) => n.toLocaleString("en-US")).join(" and ")} distinct signed-in sessions of ` +
+            `alice, each signed in through the app's real sign-in over HTTP (next-auth's routes, the provider's login form and ` +
+            `callback; \`testing/nextAuthClient.mjs\`, ${c.signInConcurrency} at a time, ${r.load.poolSignInS} s for all of them): ` +
+            "each its own app session with its own `sessionId` and token state in the store (the smaller pool is the start " +
+            "of the larger; the Redis instance has its own). The load generator gives every request the next Cookie header " +
+            "of the pool, one counter across its connections, so a cookie comes back only after all the others; the bare " +
+            "route and the unguarded page get the same rotating headers. A pool answered \"signed out\" would still be a 200, " +
+            "so after the rounds every pooled session is read once more and must be signed in, and the instances' logs must " +
+            "show no session ended, refused, refreshed or failed during the rounds. The provider issues access tokens for " +
+            `${c.throughputTokenTtlS} s here, so no read in these rows refreshes (rows 4 and 4b measure refreshes).`,
+        ]
+      : []),
     `- Row 3: ${c.signOuts} fresh sessions per instance, signed out one after another, alternating between an instance with ` +
       "`KEYCLOAK_FEDERATED_LOGOUT=true` and one with `false` (both memory store). Timed: the `POST /api/auth/signout` as " +
       "next-auth/react's `signOut()` sends it (its preceding `GET /api/auth/csrf` is not in the figure). The handshake " +
@@ -235,5 +283,12 @@ export function writeResultsMarkdown(file, r) {
     "Raw numbers of the last run: `bench/results/latest.json` (not committed).",
     "",
   ];
-  writeFileSync(file, lines.join("\n"));
+  // The hand-written analysis that goes with these figures (profiles, before/after), kept beside the generator.
+  let notes = "";
+  try {
+    notes = readFileSync(path.join(path.dirname(file), "read-path.md"), "utf8");
+  } catch {
+    // none
+  }
+  writeFileSync(file, lines.join("\n") + (notes ? `\n${notes}` : ""));
 }

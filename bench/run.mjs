@@ -37,6 +37,12 @@ const CONFIG = {
   shortTtlS: 3,
   shortTtlRunS: num("BENCH_SHORT_TTL_RUN_S", 12),
   burstSizes: [20, 200],
+  // Rows 1c-2d, 6b: pools of distinct signed-in sessions, each request taking the next cookie (issue 20).
+  pools: (process.env.BENCH_POOLS ?? "1000,3000").split(",").map(Number).filter((n) => n > 0),
+  signInConcurrency: num("BENCH_SIGNIN_CONCURRENCY", 8),
+  // Access tokens (and SSO idle) outlive the throughput rows, so no read there refreshes; rows 4 and 4b restart the
+  // provider with short lifespans to measure refreshes.
+  throughputTokenTtlS: 3600,
   ports: { apps: [3201, 3202, 3203, 3204], idp: 8280, redis: 6480 },
 };
 const PUBLIC_URL = `http://localhost:${CONFIG.ports.apps[0]}`;
@@ -97,8 +103,36 @@ function cookieFigures(session) {
   return { chunks: sizes.length, totalBytes: sizes.reduce((a, b) => a + b, 0), largestBytes: Math.max(...sizes) };
 }
 
+/**
+ * Signs in `count` distinct sessions of `user` on `appUrl` through the app's real sign-in over HTTP (next-auth's
+ * routes and the provider's login form), `concurrency` at a time: each is its own app session (its own sessionId,
+ * token state in the store) the app accepts, as a browser would hold it.
+ */
+function signInMany(appUrl, user, count) {
+  return inTurns(Array.from({ length: count }, (_, i) => i), () => login(appUrl, user));
+}
+
+/** `fn` over `items`, CONFIG.signInConcurrency at a time; the results in the items' order. */
+async function inTurns(items, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONFIG.signInConcurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next;
+        next += 1;
+        results[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Lines a session read logs when it did not simply confirm a session: none may appear during the pooled rows. */
+const READ_TROUBLE = /SESSION_ENDED|SESSION_COOKIE_INVALID|SESSION_CHECK_UNAVAILABLE|SESSION_TOKENS_FRESH|SESSION_REFRESH|JWT_SESSION_ERROR|ERROR/g;
+
 /** Rows 1, 2, 6: closed-loop throughput of several targets, interleaved, BENCH_REPS rounds. */
-async function throughputRows(sessions, procs) {
+async function throughputRows(sessions, procs, pools) {
   const cookie = (s) => ({ cookie: s.cookieHeader });
   const cpuOf = (...handles) => () => handles.reduce((sum, h) => sum + groupCpuMs(h.child.pid), 0);
   const memoryCpu = cpuOf(procs.memory);
@@ -117,7 +151,26 @@ async function throughputRows(sessions, procs) {
     { key: "profileUnguarded", url: `${APP.memory}/bench/profile-unguarded`, headers: cookie(sessions.memory), cpuMs: memoryCpu },
     { key: "homeSignedOut", url: `${APP.memory}/`, cpuMs: memoryCpu },
     { key: "homeSignedIn", url: `${APP.memory}/`, headers: cookie(sessions.memory), cpuMs: memoryCpu },
+    // Rows 1c-2d: every request takes the next cookie of a pool of distinct signed-in sessions; the bare route and the
+    // unguarded twin get the same rotating Cookie header.
+    ...CONFIG.pools.flatMap((n) => {
+      const cookiePool = pools.memory.slice(0, n).map((s) => s.cookieHeader);
+      return [
+        { key: `healthPool${n}`, url: `${APP.memory}/api/health`, cookiePool, cpuMs: memoryCpu },
+        { key: `sessionPool${n}`, url: `${APP.memory}/api/auth/session`, cookiePool, cpuMs: memoryCpu },
+        { key: `profilePool${n}`, url: `${APP.memory}/profile`, cookiePool, cpuMs: memoryCpu },
+        { key: `unguardedPool${n}`, url: `${APP.memory}/bench/profile-unguarded`, cookiePool, cpuMs: memoryCpu },
+      ];
+    }),
+    // Row 6b: the largest pool on a Redis instance, against the bare route of that instance with the same cookies.
+    ...(pools.redis.length
+      ? [
+          { key: "healthRedisPool", url: `${APP.redis}/api/health`, cookiePool: pools.redis.map((s) => s.cookieHeader), cpuMs: redisCpu },
+          { key: "sessionRedisPool", url: `${APP.redis}/api/auth/session`, cookiePool: pools.redis.map((s) => s.cookieHeader), cpuMs: redisCpu },
+        ]
+      : []),
   ];
+  const logOffsets = { memory: procs.memory.output().length, redis: procs.redis.output().length };
   const runs = Object.fromEntries(targets.map((t) => [t.key, []]));
   for (const target of targets) {
     await throughput({ ...target, connections: CONFIG.connections, durationS: CONFIG.warmupS });
@@ -136,6 +189,13 @@ async function throughputRows(sessions, procs) {
   }
   await expectSignedIn(APP.memory, sessions.memory, "after the throughput runs");
   await expectSignedIn(APP.redis, sessions.redis, "after the throughput runs");
+  // A pooled read that answered "signed out" would still be a 200: every pooled session must still be signed in, and
+  // no read may have ended, refused or refreshed one (the app logs each).
+  for (const [where, url, pool] of [["memory", APP.memory, pools.memory], ["redis", APP.redis, pools.redis]]) {
+    await inTurns(pool, (session, i) => expectSignedIn(url, session, `pooled session ${i} (${where})`));
+    const trouble = procs[where].output().slice(logOffsets[where]).match(READ_TROUBLE);
+    if (trouble) throw new Error(`pooled reads on the ${where} instance logged ${trouble.length} problem line(s), e.g. ${trouble[0]}`);
+  }
 
   const summary = (key) => ({
     rps: round(median(runs[key].map((r) => r.rps))),
@@ -150,6 +210,25 @@ async function throughputRows(sessions, procs) {
   return {
     runs,
     medians: Object.fromEntries(targets.map((t) => [t.key, summary(t.key)])),
+    pooled: Object.fromEntries(
+      CONFIG.pools.map((n) => [
+        n,
+        {
+          sessionVsHealth: ratio(`sessionPool${n}`, `healthPool${n}`),
+          sessionVsHealthCpu: cpuRatio(`sessionPool${n}`, `healthPool${n}`),
+          profileVsUnguarded: ratio(`profilePool${n}`, `unguardedPool${n}`),
+          profileVsUnguardedCpu: cpuRatio(`profilePool${n}`, `unguardedPool${n}`),
+        },
+      ]),
+    ),
+    pooledRedis: pools.redis.length
+      ? {
+          size: pools.redis.length,
+          sessionVsHealth: ratio("sessionRedisPool", "healthRedisPool"),
+          sessionVsHealthCpu: cpuRatio("sessionRedisPool", "healthRedisPool"),
+          vsMemory: CONFIG.pools.includes(pools.redis.length) ? ratio("sessionRedisPool", `sessionPool${pools.redis.length}`) : null,
+        }
+      : null,
     ratios: {
       sessionVsHealth: ratio("sessionMemory", "health"),
       sessionVsHealthCookie: ratio("sessionMemory", "healthCookie"),
@@ -375,7 +454,7 @@ async function main() {
 
   say("starting redis-server, the identity provider and four app instances ...");
   const redis = await startRedis();
-  let idp = await startIdp({});
+  let idp = await startIdp({ IDP_ACCESS_TOKEN_TTL_S: String(CONFIG.throughputTokenTtlS), IDP_SSO_IDLE_S: String(2 * CONFIG.throughputTokenTtlS) });
   const apps = {
     memory: await startApp(APP.memory),
     local: await startApp(APP.local, { federatedLogout: false }),
@@ -395,7 +474,14 @@ async function main() {
     const redisSession = await login(APP.redis, USERS.alice);
     await expectSignedIn(APP.memory, alice, "alice (memory store)");
     await expectSignedIn(APP.redis, redisSession, "alice (Redis store)");
-    const load = await throughputRows({ memory: alice, redis: redisSession }, { ...apps, redisServer: redis });
+    const largest = Math.max(0, ...CONFIG.pools);
+    say(`rows 1c-2d, 6b: signing in ${largest} distinct sessions on the memory instance and ${largest} on a Redis instance (${CONFIG.signInConcurrency} at a time) ...`);
+    const signInStarted = Date.now();
+    const pools = { memory: await signInMany(APP.memory, USERS.alice, largest), redis: await signInMany(APP.redis, USERS.alice, largest) };
+    const poolSignInS = round((Date.now() - signInStarted) / 1000, 1);
+    say(`  signed in ${2 * largest} sessions in ${poolSignInS} s`);
+    const load = await throughputRows({ memory: alice, redis: redisSession }, { ...apps, redisServer: redis }, pools);
+    load.poolSignInS = poolSignInS;
 
     say(`row 3: sign-out, ${CONFIG.signOuts} each with and without the Keycloak handshake ...`);
     const signOuts = await signOutRows(apps);

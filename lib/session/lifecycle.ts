@@ -112,7 +112,9 @@ export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
 
   async function continueSession(token: JWT): Promise<JWT> {
     const { sessionId, sid, sub } = token;
-    const next: JWT = { ...token, error: undefined, roles: undefined, accessToken: undefined };
+    // The token as the outcomes below hand it on: request-only fields cleared (built only when needed; a read usually
+    // ends in the one copy at the end).
+    const next = (): JWT => ({ ...token, error: undefined, roles: undefined, accessToken: undefined });
     if (!sessionId || !token.refresh_token) throw new SessionEndedError("expired");
 
     let state: TokenState | null;
@@ -124,7 +126,7 @@ export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
     } catch (error) {
       if (isAppError(error, "STORE_UNAVAILABLE")) {
         log.error("SESSION_CHECK_UNAVAILABLE", { session: shortId(sessionId), behaviour: "fail-closed" });
-        return { ...next, error: "SessionUnavailable" };
+        return { ...next(), error: "SessionUnavailable" };
       }
       throw error;
     }
@@ -158,21 +160,23 @@ export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
         if (!isAppError(error)) {
           // A bug, not an outage: reported as unknown with its stack, and the session is kept for the next request.
           log.error("SESSION_REFRESH_UNEXPECTED_ERROR", describeUnknown(error));
-          return { ...next, error: "RefreshAccessTokenError" };
+          return { ...next(), error: "RefreshAccessTokenError" };
         }
         const storeDown = isAppError(error, "STORE_UNAVAILABLE");
         log.warn("SESSION_REFRESH_FAILED", { session: shortId(sessionId), code: error.code, reason: error.message });
-        return { ...next, error: storeDown ? "SessionUnavailable" : "RefreshAccessTokenError" };
+        return { ...next(), error: storeDown ? "SessionUnavailable" : "RefreshAccessTokenError" };
       }
     }
 
+    // The same object, keys in the same order, as { ...next(), refresh_token, expires_at, ..., roles, accessToken }, in one copy.
     return {
-      ...next,
+      ...token,
+      error: undefined,
+      roles: state.roles,
+      accessToken: state.accessToken,
       refresh_token: state.refreshToken,
       expires_at: state.expiresAt,
       refresh_expires_at: state.refreshExpiresAt ?? token.refresh_expires_at,
-      roles: state.roles,
-      accessToken: state.accessToken,
     };
   }
 

@@ -36,6 +36,15 @@ export function sessionCookieOption(options: Pick<NextAuthOptions, "cookies" | "
  */
 export function readSessionChunks(req: Pick<IncomingMessage, "headers">, name: string): { names: string[]; value: string } {
   const header = req.headers.cookie;
+  const at = header ? header.indexOf(name) : -1;
+  if (at < 0) return { names: [], value: "" };
+  // The usual request: the name once, as a whole cookie name (one chunk). The same answer as the general path below.
+  if (header!.indexOf(name, at + 1) < 0 && header!.charCodeAt(at + name.length) === 0x3d /* = */ && isNameStart(header!, at)) {
+    const end = header!.indexOf(";", at);
+    let value = header!.slice(at + name.length + 1, end < 0 ? undefined : end).trim();
+    if (value.charCodeAt(0) === 0x22) value = value.slice(1, -1);
+    return { names: [name], value: value.includes("%") ? tryDecode(value) : value };
+  }
   const values = new Map<string, string>();
   if (header?.includes(name)) {
     for (const pair of header.split(";")) {
@@ -55,6 +64,13 @@ export function readSessionChunks(req: Pick<IncomingMessage, "headers">, name: s
     .map((cookieName) => values.get(cookieName))
     .join("");
   return { names, value };
+}
+
+/** True when `at` starts a cookie's name: the header's start, or only spaces back to a `;`. */
+function isNameStart(header: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (header.charCodeAt(i) === 0x20 || header.charCodeAt(i) === 0x09)) i -= 1;
+  return i < 0 || header.charCodeAt(i) === 0x3b;
 }
 
 function tryDecode(value: string): string {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from "node:crypto";
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import type { JWT, JWTDecodeParams, JWTEncodeParams } from "next-auth/jwt";
 
 // Mirrors next-auth 4.24 `jwt/index.js` (encode, decode). next-auth v4's cookie format: a compact JWE, `dir` + A256GCM, with a key derived by HKDF from the
@@ -11,16 +11,19 @@ const CLOCK_TOLERANCE_S = 15;
 /** next-auth's default cookie lifetime when none is given (30 days), in seconds. */
 const DEFAULT_MAX_AGE_S = 30 * 24 * 60 * 60;
 const PROTECTED_HEADER = Buffer.from(JSON.stringify({ alg: "dir", enc: "A256GCM" })).toString("base64url");
+/** The protected header as the AAD of every cookie this app writes (next-auth's too: jose writes the same header). */
+const PROTECTED_HEADER_AAD = Buffer.from(PROTECTED_HEADER, "ascii");
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-const keys = new Map<string, Buffer>();
+const keys = new Map<string, KeyObject>();
 
-function derivedKey(secret: string | Buffer): Buffer {
+/** next-auth's derived encryption key, once per secret, as a KeyObject (no key bytes copied per cookie). */
+function derivedKey(secret: string | Buffer): KeyObject {
   const material = typeof secret === "string" ? secret : secret.toString("utf8");
   let key = keys.get(material);
   if (!key) {
-    key = Buffer.from(hkdfSync("sha256", material, "", "NextAuth.js Generated Encryption Key", 32));
+    key = createSecretKey(Buffer.from(hkdfSync("sha256", material, "", "NextAuth.js Generated Encryption Key", 32)));
     keys.set(material, key);
   }
   return key;
@@ -53,7 +56,7 @@ export function encodeSessionToken(token: JWT, secret: string | Buffer, maxAgeS 
   const payload = Buffer.from(JSON.stringify({ ...persisted(token), iat, exp, jti: randomUUID() }));
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", derivedKey(secret), iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(Buffer.from(PROTECTED_HEADER, "ascii"));
+  cipher.setAAD(PROTECTED_HEADER_AAD);
   const ciphertext = Buffer.concat([cipher.update(payload), cipher.final()]);
   return `${PROTECTED_HEADER}..${iv.toString("base64url")}.${ciphertext.toString("base64url")}.${cipher.getAuthTag().toString("base64url")}`;
 }
@@ -66,15 +69,8 @@ export function decodeSessionToken(jwe: string, secret: string | Buffer): JWT {
   const parts = jwe.split(".");
   if (parts.length !== 5) throw new InvalidSessionCookieError("not a compact JWE");
   const [protectedHeader, encryptedKey, iv, ciphertext, tag] = parts;
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(Buffer.from(protectedHeader, "base64url").toString("utf8"));
-  } catch {
-    throw new InvalidSessionCookieError("unreadable header");
-  }
-  if (!isObject(header) || header.alg !== "dir" || header.enc !== "A256GCM" || "zip" in header || "crit" in header) {
-    throw new InvalidSessionCookieError("unexpected header");
-  }
+  // The header every cookie of this app (and of next-auth's own encode) carries is known good: parsed once, above.
+  if (protectedHeader !== PROTECTED_HEADER) checkHeader(protectedHeader);
   const ivBytes = Buffer.from(iv, "base64url");
   const tagBytes = Buffer.from(tag, "base64url");
   if (encryptedKey !== "" || ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) {
@@ -84,9 +80,12 @@ export function decodeSessionToken(jwe: string, secret: string | Buffer): JWT {
   let plaintext: Buffer;
   try {
     const decipher = createDecipheriv("aes-256-gcm", derivedKey(secret), ivBytes, { authTagLength: TAG_BYTES });
-    decipher.setAAD(Buffer.from(protectedHeader, "ascii"));
+    decipher.setAAD(protectedHeader === PROTECTED_HEADER ? PROTECTED_HEADER_AAD : Buffer.from(protectedHeader, "ascii"));
     decipher.setAuthTag(tagBytes);
-    plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]);
+    const head = decipher.update(Buffer.from(ciphertext, "base64url"));
+    // GCM is a stream mode: final() only checks the tag and adds no bytes, so no copy is needed.
+    const rest = decipher.final();
+    plaintext = rest.length ? Buffer.concat([head, rest]) : head;
   } catch {
     throw new InvalidSessionCookieError("decryption failed (tampered, or another secret)");
   }
@@ -100,6 +99,19 @@ export function decodeSessionToken(jwe: string, secret: string | Buffer): JWT {
   if (!isObject(payload)) throw new InvalidSessionCookieError("claims are not an object");
   checkTimes(payload);
   return payload as JWT;
+}
+
+/** jose's checks of a protected header other than the one this codec writes; throws InvalidSessionCookieError. */
+function checkHeader(protectedHeader: string): void {
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(protectedHeader, "base64url").toString("utf8"));
+  } catch {
+    throw new InvalidSessionCookieError("unreadable header");
+  }
+  if (!isObject(header) || header.alg !== "dir" || header.enc !== "A256GCM" || "zip" in header || "crit" in header) {
+    throw new InvalidSessionCookieError("unexpected header");
+  }
 }
 
 /** jose's checks of iat, nbf and exp, with next-auth's tolerance; throws InvalidSessionCookieError. */

@@ -37,8 +37,12 @@ export type SessionRead =
 /** The read path: one per composition root. */
 export interface SessionReader {
   read(req: Pick<IncomingMessage, "headers">, res: ServerResponse): Promise<SessionRead>;
-  /** GET /api/auth/session, answered as next-auth's route answers it (same JSON, same cache headers). */
-  send(req: Pick<IncomingMessage, "headers">, res: ServerResponse): Promise<void>;
+  /**
+   * GET /api/auth/session, answered as next-auth's route answers it: same JSON, same cache headers, and through Next's
+   * `res.send` when `res` is an API route's response, as next-auth's handler sends it (Content-Length and ETag, where a
+   * bare `end` would answer chunked).
+   */
+  send(req: Pick<IncomingMessage, "headers">, res: ServerResponse & { send?: (body: unknown) => void }): Promise<void>;
 }
 
 /** The cookie fields the jwt callback can change (lib/session/lifecycle.ts): the cookie is rewritten only then. */
@@ -66,18 +70,21 @@ export function createSessionReader(config: {
   const callbacks = options.callbacks as CallbacksOptions;
   const decoded = new Map<string, JWT>();
 
-  /** decodeSessionToken, remembered per cookie value; the time checks (exp, nbf) run again on every read. */
-  const decode = (value: string): JWT => {
+  /**
+   * decodeSessionToken, remembered per cookie value; the time checks (exp, nbf) run again on every read. The token is
+   * frozen and shared by the reads of that cookie: the read path and the app's callbacks only ever copy it.
+   */
+  const decode = (value: string): Readonly<JWT> => {
     const known = decoded.get(value);
     if (known) {
       checkTimes(known);
       decoded.delete(value);
       decoded.set(value, known);
-      return { ...known };
+      return known;
     }
-    const token = decodeSessionToken(value, secret);
+    const token = Object.freeze(decodeSessionToken(value, secret));
     if (decoded.size >= DECODED_CACHE_ENTRIES) decoded.delete(decoded.keys().next().value as string);
-    decoded.set(value, Object.freeze({ ...token }));
+    decoded.set(value, token);
     return token;
   };
 
@@ -143,7 +150,13 @@ export function createSessionReader(config: {
       res.setHeader("Cache-Control", "private, no-cache, no-store");
       res.setHeader("Pragma", "no-cache");
       res.setHeader("Expires", "0");
-      res.end(JSON.stringify(body));
+      if (typeof res.send === "function") {
+        res.send(body);
+        return;
+      }
+      const json = JSON.stringify(body);
+      res.setHeader("Content-Length", Buffer.byteLength(json));
+      res.end(json);
     },
   };
 }
