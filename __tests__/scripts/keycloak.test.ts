@@ -42,13 +42,19 @@ describe("npm run keycloak on a port that is taken", () => {
 
   it("names another program by its process", async () => {
     const port = await freePort();
-    const server = net.createServer((socket) => socket.end());
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.end();
+    });
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     try {
       const { code, output } = await runKeycloakScript(port);
       expect(code).toBe(1);
       expect(output).toContain(`port ${port} is taken by pid ${process.pid}:`);
     } finally {
+      // close() waits for every connection: the probes' half-closed ones are ended here.
+      for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     }
   });

@@ -107,30 +107,32 @@ export function createSessionEvents(deps: { store: KeyValueStore; revocation: Re
     watch(session, onEnded) {
       subscribe();
       const id = nextId++;
-      const schedule = (atMs: number) => {
+      /** A timer for the session's next end: its absolute end, or Keycloak's idle end if that comes first. */
+      const schedule = (idleEndMs: number | undefined) => {
+        const absolute = idleEndMs === undefined || idleEndMs >= session.absoluteEndMs;
+        const atMs = absolute ? session.absoluteEndMs : idleEndMs;
         // setTimeout holds at most 2^31 - 1 ms (24.8 days); a session's maximum is far below.
-        const timer = setTimeout(() => void onTimer(), Math.max(0, atMs - clock.nowMs()));
+        const timer = setTimeout(() => void (absolute ? end(id, "expired") : onIdleEnd()), Math.max(0, atMs - clock.nowMs()));
         timer.unref();
         return timer;
       };
-      const onTimer = async () => {
+      const onIdleEnd = async () => {
         const watcher = watchers.get(id);
         if (!watcher) return;
         const now = clock.nowMs();
-        if (now >= session.absoluteEndMs) return end(id, "expired");
         try {
           // The idle end came: a refresh since (any tab, any instance) moved it, or the session is over.
           const { ended, rawTokens } = await revocation.check(session);
           if (ended) return end(id, ended);
           const idleEndMs = (parseTokenState(rawTokens)?.refreshExpiresAt ?? 0) * 1000;
           if (idleEndMs <= now) return end(id, "expired");
-          watcher.timer = schedule(Math.min(idleEndMs, session.absoluteEndMs));
+          watcher.timer = schedule(idleEndMs);
         } catch {
           // The store is down: ask again in a while rather than tell a live session it ended.
-          watcher.timer = schedule(now + STORE_RETRY_MS);
+          watcher.timer = schedule(Math.min(now + STORE_RETRY_MS, session.absoluteEndMs));
         }
       };
-      const timer = schedule(Math.min(session.idleEndMs ?? Infinity, session.absoluteEndMs));
+      const timer = schedule(session.idleEndMs);
       watchers.set(id, { session, onEnded, timer });
       return () => {
         const watcher = watchers.get(id);
