@@ -39,7 +39,8 @@ async function main() {
   installCleanup();
   if (process.env.BENCH_SKIP_BUILD !== "1") say(`next build: ${((await buildApp({ distDir: DIST_DIR })).ms / 1000).toFixed(1)} s`);
   const redis = await startRedis();
-  const idp = await startIdp({ port: CONFIG.ports.idp, appUrl: APP_A });
+  // Long access tokens: opening a thousand streams must not turn into a thousand refreshes.
+  const idp = await startIdp({ port: CONFIG.ports.idp, appUrl: APP_A, env: { IDP_ACCESS_TOKEN_TTL_S: "3600", IDP_SSO_IDLE_S: "7200" } });
   const env = appEnv({ publicUrl: APP_A, issuer: idp.issuer, secret: "bench-live-secret-0123456789abcdef0123456789", redisUrl: redis.url });
   const [appA, appB] = await Promise.all([APP_A, APP_B].map((url) => startApp({ url, env, distDir: DIST_DIR })));
   const control = idpControl(idp.origin);
@@ -145,18 +146,19 @@ async function idleStreams(app) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   /** @type {http.ClientRequest[]} */
   const requests = [];
-  await Promise.all(
-    Array.from({ length: CONFIG.streams }, (_, i) =>
-      new Promise((resolve, reject) => {
-        const request = http.get(`${APP_A}/api/auth/events`, { agent, headers: { cookie: cookies[i % cookies.length] } }, (response) => {
-          if (response.statusCode !== 200) reject(new Error(`stream ${i} answered ${response.statusCode}`));
-          response.once("data", resolve);
-        });
-        request.on("error", reject);
-        requests.push(request);
-      }),
-    ),
-  );
+  // Opened 50 at a time, as browsers arriving; each one is held open until the end.
+  const open = (i) =>
+    new Promise((resolve, reject) => {
+      const request = http.get(`${APP_A}/api/auth/events`, { agent, headers: { cookie: cookies[i % cookies.length] } }, (response) => {
+        if (response.statusCode !== 200) reject(new Error(`stream ${i} answered ${response.statusCode}`));
+        response.once("data", resolve);
+      });
+      request.on("error", reject);
+      requests.push(request);
+    });
+  for (let i = 0; i < CONFIG.streams; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, CONFIG.streams - i) }, (_, j) => open(i + j)));
+  }
   await sleep(2000);
   const held = await atRest();
   for (const request of requests) request.destroy();
