@@ -99,7 +99,11 @@ export function createAuthOptions(parts: AuthOptionsParts, http?: AuthHttpContex
       async signOut({ token }) {
         try {
           const outcome = await parts.signOut(token);
-          if (outcome.keycloak === "may-live" && http) markReauthRequired(http.res, secureCookies, nowS(clock));
+          // Every federated sign-out marks the browser, not only a failed one: Keycloak can let a sign-in within a
+          // minute of its last login through on its leftover authentication session even after a confirmed logout
+          // (keycloak/keycloak#43853; seen by npm run chaos -- --keycloak). With the mark the next sign-in sends
+          // prompt=login and refuses an auth_time from before the sign-out.
+          if (outcome.keycloak !== "skipped" && http) markReauthRequired(http.res, secureCookies, nowS(clock));
         } catch (error) {
           // If error, log it but continue (next-auth's own rule for sign-out): the browser's cookie is cleared anyway.
           log.error("SIGNOUT_FAILED", describeError(error));

@@ -200,9 +200,16 @@ describe("events.signOut (the NextAuth route)", () => {
     return res.cookies();
   };
 
-  it("leaves no re-authentication mark when Keycloak confirmed", async () => {
+  it("marks the browser even when Keycloak confirmed (a leftover Keycloak authentication session cannot sign it back in)", async () => {
     server.use(http.post(ENDPOINTS.logout, () => HttpResponse.text("You are logged out")));
-    expect(await signOutThroughRoute(1_700_000_000_000)).toEqual([]);
+    expect(await signOutThroughRoute(1_700_000_000_000)).toEqual([expect.stringMatching(/^kc-reauth=1700000000;/)]);
+  });
+
+  it("leaves no mark when federated logout is switched off (the app's cookie only, as configured)", async () => {
+    const res = recordingResponse();
+    const auth = createTestAuth({ store, env: { KEYCLOAK_FEDERATED_LOGOUT: "false" } });
+    await auth.nextAuthOptions({ req: { headers: {} } as IncomingMessage, res }).events!.signOut!({ token: token as JWT, session: undefined as never });
+    expect(res.cookies()).toEqual([]);
   });
 
   it.each([
