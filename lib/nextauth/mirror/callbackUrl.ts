@@ -1,5 +1,6 @@
 import type { NextApiRequest } from "next";
 import type { NextAuthOptions } from "next-auth";
+import { usesSecureCookies } from "./cookie";
 
 // Mirrors next-auth 4.24 `core/lib/assert.js` (isValidHttpUrl and its two callback-URL checks): next-auth answers a
 // request whose `callbackUrl` query or callback-url cookie is not an http(s) URL with a 500 before any route runs,
@@ -21,8 +22,7 @@ export function dropUnusableCallbackUrls(req: NextApiRequest, options: Pick<Next
   const base = publicUrl.origin;
   const param = req.query.callbackUrl;
   if (typeof param === "string" && !isValidHttpUrl(param, base)) delete req.query.callbackUrl;
-  const secure = options.useSecureCookies ?? publicUrl.protocol === "https:";
-  const name = options.cookies?.callbackUrl?.name ?? `${secure ? "__Secure-" : ""}next-auth.callback-url`;
+  const name = options.cookies?.callbackUrl?.name ?? `${usesSecureCookies(options, publicUrl) ? "__Secure-" : ""}next-auth.callback-url`;
   const cookie = req.cookies?.[name];
   if (typeof cookie === "string" && !isValidHttpUrl(cookie, base)) delete req.cookies[name];
 }

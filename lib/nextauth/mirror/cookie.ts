@@ -16,13 +16,18 @@ export interface CookieWrite {
   maxAge?: number;
 }
 
+/** next-auth's useSecureCookies: as the options say, else whether NEXTAUTH_URL is https. */
+export function usesSecureCookies(options: Pick<NextAuthOptions, "useSecureCookies">, publicUrl: URL): boolean {
+  return options.useSecureCookies ?? publicUrl.protocol === "https:";
+}
+
 /**
  * The session cookie's name and attributes as next-auth derives them: `options.cookies.sessionToken` if set, else
  * defaultCookies(useSecureCookies), where useSecureCookies defaults to an https NEXTAUTH_URL.
  */
 export function sessionCookieOption(options: Pick<NextAuthOptions, "cookies" | "useSecureCookies">, publicUrl: URL): CookieOption {
   if (options.cookies?.sessionToken) return options.cookies.sessionToken;
-  const secure = options.useSecureCookies ?? publicUrl.protocol === "https:";
+  const secure = usesSecureCookies(options, publicUrl);
   return {
     name: `${secure ? "__Secure-" : ""}next-auth.session-token`,
     options: { httpOnly: true, sameSite: "lax", path: "/", secure },

@@ -1,7 +1,6 @@
 import type { NextApiRequest, NextApiResponse } from "next";
-import NextAuth from "next-auth";
 import type { Auth } from "@/lib/auth";
-import { dropUnusableCallbackUrls } from "@/lib/nextauth/mirror/callbackUrl";
+import { handleWithNextAuth } from "@/lib/nextauth/handleWithNextAuth";
 import { getAuth } from "@/lib/processAuth";
 
 /**
@@ -17,9 +16,7 @@ export function createSessionRoute(auth: () => Auth) {
       return;
     }
     req.query.nextauth = ["session"];
-    const options = auth().nextAuthOptions({ req, res });
-    dropUnusableCallbackUrls(req, options, auth().env.NEXTAUTH_URL);
-    await NextAuth(req, res, options);
+    await handleWithNextAuth(req, res, auth().nextAuthOptions({ req, res }), auth().env.NEXTAUTH_URL);
   };
 }
 
