@@ -175,7 +175,8 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
 
       // What this instance kept answers first: it holds even while the store is down.
       if (kept.size) {
-        if (keptValue(storeKeys.revokedSession(sessionId))) return { ended: "signed-out", rawTokens: null };
+        const keptSession = keptValue(storeKeys.revokedSession(sessionId));
+        if (keptSession) return { ended: keptSession as EndReason, rawTokens: null };
         const keptSid = sid ? keptValue(storeKeys.revokedSid(sid)) : null;
         if (keptSid) return { ended: keptSid as EndReason, rawTokens: null };
         const keptSub = sub ? keptValue(storeKeys.revokedSub(sub)) : null;

@@ -125,6 +125,13 @@ describe("revocation core", () => {
       expect(logs.lines().join("\n")).toMatch(/REVOCATION_KEPT[\s\S]*REVOCATION_WRITTEN/);
     });
 
+    it("says why a kept session revocation ended it", async () => {
+      const alice = await session();
+      store.down = true;
+      await a.revoke({ sessionId: "s-1" }, "refresh-refused");
+      expect((await a.check(alice)).ended).toBe("refresh-refused");
+    });
+
     it("keeps sid and sub revocations the same way", async () => {
       const alice = await session();
       store.down = true;
