@@ -1,7 +1,20 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { USERS } from "../../testing/users.mjs";
 import { signIn } from "../helpers";
 import type { StackDriver } from "./driver";
+
+/** Opens `path` each second until the password entry is too old and the page sends the browser to /auth/reauth. */
+async function untilReauthAsked(page: Page, path: string, stack: StackDriver): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        await page.goto(path);
+        return new URL(page.url()).pathname;
+      },
+      { timeout: (stack.reauthMaxAgeS + 10) * 1000, intervals: [1000] },
+    )
+    .toBe("/auth/reauth");
+}
 
 /** /admin needs a password entered within the stack's reauthMaxAgeS: the provider must honour max_age with a live SSO session. */
 export function reauthScenarios(stack: StackDriver): void {
@@ -17,15 +30,7 @@ export function reauthScenarios(stack: StackDriver): void {
     });
 
     await test.step("once the password entry is older than the limit, /admin asks to confirm it is you", async () => {
-      await expect
-        .poll(
-          async () => {
-            await page.goto("/admin");
-            return new URL(page.url()).pathname;
-          },
-          { timeout: (stack.reauthMaxAgeS + 10) * 1000, intervals: [1000] },
-        )
-        .toBe("/auth/reauth");
+      await untilReauthAsked(page, "/admin", stack);
       await expect(page.getByRole("heading", { name: "Confirm it is you" })).toBeVisible();
     });
 
@@ -40,15 +45,7 @@ export function reauthScenarios(stack: StackDriver): void {
     });
 
     await test.step("a bookmarked /admin?reauth from long ago starts a new round trip rather than refusing", async () => {
-      await expect
-        .poll(
-          async () => {
-            await page.goto("/admin?reauth=1");
-            return new URL(page.url()).pathname;
-          },
-          { timeout: (stack.reauthMaxAgeS + 10) * 1000, intervals: [1000] },
-        )
-        .toBe("/auth/reauth");
+      await untilReauthAsked(page, "/admin?reauth=1", stack);
     });
   });
 }
