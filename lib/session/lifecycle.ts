@@ -64,6 +64,12 @@ function withinWait<T>(promise: Promise<T>, ms: number): Promise<T> {
 export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
   const { keycloak, store, revocation, clock } = deps;
   const ensureFreshTokens = createRefreshCoordinator();
+  /**
+   * The last answer per cookie token. The read path hands a cookie it has decoded before back as the same frozen
+   * object; while the store answers with the same token state (and it is still fresh), the answer is the one built
+   * last time, frozen: no parse, no copy. Revocation, generation and expiry are still checked on every call.
+   */
+  const answers = new WeakMap<Readonly<JWT>, { rawTokens: string; state: TokenState; answer: JWT }>();
 
   async function start(token: JWT, account: SignInAccount): Promise<JWT> {
     if (!account.id_token || !account.access_token || !account.refresh_token) {
@@ -117,12 +123,12 @@ export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
     const next = (): JWT => ({ ...token, error: undefined, roles: undefined, accessToken: undefined });
     if (!sessionId || !token.refresh_token) throw new SessionEndedError("expired");
 
-    let state: TokenState | null;
+    let rawTokens: string | null;
     try {
       // One round trip: the server-side tokens, the revocation marks that can end this session and the generation.
       const check = await revocation.check({ sessionId, sid, sub, signedInAtMs: token.signedInAtMs, generation: token.generation });
       if (check.ended) throw new SessionEndedError(check.ended);
-      state = parseTokenState(check.rawTokens);
+      rawTokens = check.rawTokens;
     } catch (error) {
       if (isAppError(error, "STORE_UNAVAILABLE")) {
         log.error("SESSION_CHECK_UNAVAILABLE", { session: shortId(sessionId), behaviour: "fail-closed" });
@@ -137,6 +143,11 @@ export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
     if (token.refresh_expires_at && nowMs >= token.refresh_expires_at * 1000) throw new SessionEndedError("expired");
     if (token.signedInAtMs && nowMs >= token.signedInAtMs + deps.sessionMaxAgeS * 1000) throw new SessionEndedError("expired");
 
+    const known = answers.get(token);
+    if (known && known.rawTokens === rawTokens && isFresh(known.state, nowMs / 1000)) return known.answer;
+
+    let state = parseTokenState(rawTokens);
+    const stored = state;
     if (!state || !isFresh(state, nowMs / 1000)) {
       try {
         const refreshing = ensureFreshTokens({
@@ -169,7 +180,7 @@ export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
     }
 
     // The same object, keys in the same order, as { ...next(), refresh_token, expires_at, ..., roles, accessToken }, in one copy.
-    return {
+    const answer: JWT = {
       ...token,
       error: undefined,
       roles: state.roles,
@@ -178,9 +189,23 @@ export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
       expires_at: state.expiresAt,
       refresh_expires_at: state.refreshExpiresAt ?? token.refresh_expires_at,
     };
+    // Remembered only for the read path's frozen tokens, and only for the state the store holds (not a refresh's).
+    if (!Object.isFrozen(token) || state !== stored || rawTokens === null) return answer;
+    answers.set(token, { rawTokens, state, answer: deepFreeze(answer) });
+    return answer;
   }
 
   return { start, continue: continueSession };
+}
+
+/** Freezes a token and the role lists it shares with the remembered state. */
+function deepFreeze(token: JWT): JWT {
+  if (token.roles) {
+    Object.freeze(token.roles.realm);
+    Object.freeze(token.roles.client);
+    Object.freeze(token.roles);
+  }
+  return Object.freeze(token);
 }
 
 /** The ID token's `sid` (back-channel logout) and `auth_time` (when the user last entered credentials). */

@@ -13,10 +13,10 @@ export function createMemoryStore(): KeyValueStore {
     return members;
   };
 
-  const live = (key: string) => {
+  const live = (key: string, now = Date.now()) => {
     const entry = entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= now) {
       entries.delete(key);
       return undefined;
     }
@@ -40,7 +40,8 @@ export function createMemoryStore(): KeyValueStore {
       return live(key)?.value ?? null;
     },
     async getMany(keys) {
-      return keys.map((key) => live(key)?.value ?? null);
+      const now = Date.now();
+      return keys.map((key) => live(key, now)?.value ?? null);
     },
     async set(key, value, ttlMs) {
       entries.set(key, { value, expiresAt: Date.now() + ttlMs });

@@ -218,3 +218,75 @@ describe("continue (every session read)", () => {
     }
   });
 });
+
+describe("continue with a cookie read before (the read path's frozen token)", () => {
+  /** The read path hands back a cookie it decoded before as the same frozen object. */
+  const frozenSignedIn = async (expiresIn = 300) => Object.freeze(await signedIn(expiresIn));
+
+  it("answers a second read of the same cookie with the same frozen answer while nothing changed", async () => {
+    const token = await frozenSignedIn();
+    const first = await lifecycle.continue(token);
+    const second = await lifecycle.continue(token);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(second)).toBe(true);
+    expect(Object.isFrozen(second.roles!.realm)).toBe(true);
+    expect(second).toMatchObject({ accessToken: expect.any(String), roles: { realm: ["user"], client: ["viewer"] } });
+  });
+
+  it("still ends the session when it is revoked after a remembered answer", async () => {
+    const token = await frozenSignedIn();
+    await lifecycle.continue(token);
+    await store.set(storeKeys.revokedSession(token.sessionId!), "signed-out", 60_000);
+    await ended(lifecycle.continue(token), "signed-out");
+  });
+
+  it("still ends the session when the store lost its data after a remembered answer", async () => {
+    const token = await frozenSignedIn();
+    await lifecycle.continue(token);
+    await store.delete(storeKeys.generation);
+    const logs = captureLogs();
+    try {
+      await ended(lifecycle.continue(token), "store-reset");
+    } finally {
+      logs.restore();
+    }
+  });
+
+  it("answers from the store's new token state once another instance refreshed it", async () => {
+    const token = await frozenSignedIn();
+    const first = await lifecycle.continue(token);
+    const state = JSON.parse((await store.get(storeKeys.tokens(token.sessionId!)))!);
+    await store.set(storeKeys.tokens(token.sessionId!), JSON.stringify({ ...state, accessToken: "at-2", roles: { realm: ["admin"], client: [] } }), 60_000);
+    const second = await lifecycle.continue(token);
+    expect(second).not.toBe(first);
+    expect(second).toMatchObject({ accessToken: "at-2", roles: { realm: ["admin"], client: [] } });
+  });
+
+  it("refreshes once the remembered access token is due, rather than answering with it", async () => {
+    const token = await frozenSignedIn(60);
+    await lifecycle.continue(token);
+    let grants = 0;
+    server.use(
+      http.post(ENDPOINTS.token, () => {
+        grants++;
+        return HttpResponse.json({ access_token: accessToken(["user"]), expires_in: 300, refresh_token: "rt-2", refresh_expires_in: 1800 });
+      }),
+    );
+    // 55 s later, for the lifecycle and the refresh coordinator alike: within the 10 s margin of the 60 s token.
+    const realNow = Date.now.bind(Date);
+    const later = jest.spyOn(Date, "now").mockImplementation(() => realNow() + 55_000);
+    try {
+      await expect(lifecycle.continue(token)).resolves.toMatchObject({ refresh_token: "rt-2", error: undefined });
+    } finally {
+      later.mockRestore();
+    }
+    expect(grants).toBe(1);
+  });
+
+  it("remembers nothing for a token that is not frozen (next-auth's own routes hand over their own copies)", async () => {
+    const token = await signedIn();
+    const first = await lifecycle.continue(token);
+    expect(await lifecycle.continue(token)).not.toBe(first);
+    expect(Object.isFrozen(first)).toBe(false);
+  });
+});

@@ -47,8 +47,13 @@ export interface SessionReader {
 
 /** The cookie fields the jwt callback can change (lib/session/lifecycle.ts): the cookie is rewritten only then. */
 const CHANGING_FIELDS = ["refresh_token", "expires_at", "refresh_expires_at"] as const;
-/** Decoded cookies kept per process, keyed by the cookie's value, least recently used out first. */
+/** Decoded cookies kept per process, least recently used out first. */
 const DECODED_CACHE_ENTRIES = 1000;
+/**
+ * The cache's key: the JWE's last part, its 16-byte GCM tag (22 base64url characters), so a lookup hashes 22
+ * characters rather than the whole 2.8 KB cookie. A hit still needs the whole value to be equal.
+ */
+const TAG_CHARS = 22;
 
 type JwtParams = Parameters<CallbacksOptions["jwt"]>[0];
 type SessionParams = Parameters<CallbacksOptions["session"]>[0];
@@ -68,23 +73,31 @@ export function createSessionReader(config: {
   if (options.session?.strategy !== "jwt") throw new Error("The session read path mirrors the jwt strategy only");
   const cookie = sessionCookieOption(options, config.publicUrl);
   const callbacks = options.callbacks as CallbacksOptions;
-  const decoded = new Map<string, JWT>();
+  const decoded = new Map<string, { value: string; token: Readonly<JWT> }>();
+  /**
+   * The session callback's answer, and its JSON, per jwt-callback answer: the lifecycle hands back the same frozen
+   * token while nothing about the session changed, and the app's session callback depends on the token alone (its
+   * `expires` is the session's absolute end, not next-auth's rolling one), so the answer would be the same.
+   */
+  const sessions = new WeakMap<JWT, Session>();
+  const bodies = new WeakMap<Session, string>();
 
   /**
    * decodeSessionToken, remembered per cookie value; the time checks (exp, nbf) run again on every read. The token is
    * frozen and shared by the reads of that cookie: the read path and the app's callbacks only ever copy it.
    */
   const decode = (value: string): Readonly<JWT> => {
-    const known = decoded.get(value);
-    if (known) {
-      checkTimes(known);
-      decoded.delete(value);
-      decoded.set(value, known);
-      return known;
+    const key = value.slice(-TAG_CHARS);
+    const known = decoded.get(key);
+    if (known && known.value === value) {
+      checkTimes(known.token);
+      decoded.delete(key);
+      decoded.set(key, known);
+      return known.token;
     }
     const token = Object.freeze(decodeSessionToken(value, secret));
-    if (decoded.size >= DECODED_CACHE_ENTRIES) decoded.delete(decoded.keys().next().value as string);
-    decoded.set(value, token);
+    if (!known && decoded.size >= DECODED_CACHE_ENTRIES) decoded.delete(decoded.keys().next().value as string);
+    decoded.set(key, { value, token });
     return token;
   };
 
@@ -99,21 +112,25 @@ export function createSessionReader(config: {
       // Called as next-auth's session route calls them: the token only, no account (not a sign-in).
       const token = await callbacks.jwt({ token: before } as JwtParams);
       const nowMs = clock.nowMs();
-      // The app's session callback answers Session (types/next-auth.d.ts); the library's type also allows DefaultSession.
-      const session = (await callbacks.session({
-        session: {
-          user: { name: before.name, email: before.email, image: before.picture },
-          expires: new Date(nowMs + sessionMaxAgeS * 1000).toISOString(),
-        },
-        token,
-      } as SessionParams)) as Session;
+      let session = sessions.get(token);
+      if (!session) {
+        // The app's session callback answers Session (types/next-auth.d.ts); the library's type also allows DefaultSession.
+        session = (await callbacks.session({
+          session: {
+            user: { name: before.name, email: before.email, image: before.picture },
+            expires: new Date(nowMs + sessionMaxAgeS * 1000).toISOString(),
+          },
+          token,
+        } as SessionParams)) as Session;
+        if (Object.isFrozen(token) && typeof token.signedInAtMs === "number") sessions.set(token, deepFreeze(session));
+      }
       if (CHANGING_FIELDS.some((field) => before[field] !== token[field])) {
         const nowS = Math.floor(nowMs / 1000);
         const endS = sessionEndS(token, nowS);
         const value = encodeSessionToken(token, secret, endS - nowS);
         setSessionCookies(res, chunkValue(chunks.names, cookie.name, value, new Date(endS * 1000)), cookie);
       }
-      await options.events?.session?.({ session, token });
+      if (options.events?.session) await options.events.session({ session, token });
 
       if (token.error) {
         const code = token.error === "SessionUnavailable" ? "STORE_UNAVAILABLE" : "KEYCLOAK_UNAVAILABLE";
@@ -144,19 +161,34 @@ export function createSessionReader(config: {
     read,
     async send(req, res) {
       const outcome = await read(req, res);
-      const body = outcome.status === "signed-out" ? {} : outcome.session;
+      let json = "{}";
+      if (outcome.status !== "signed-out") {
+        const known = bodies.get(outcome.session);
+        json = known ?? JSON.stringify(outcome.session);
+        if (!known && Object.isFrozen(outcome.session)) bodies.set(outcome.session, json);
+      }
       res.statusCode = 200;
-      res.setHeader("Content-Type", "application/json");
+      // What Next's res.send sets for an object body (next-auth's handler sends one).
+      res.setHeader("Content-Type", "application/json; charset=utf-8");
       res.setHeader("Cache-Control", "private, no-cache, no-store");
       res.setHeader("Pragma", "no-cache");
       res.setHeader("Expires", "0");
       if (typeof res.send === "function") {
-        res.send(body);
+        res.send(json);
         return;
       }
-      const json = JSON.stringify(body);
       res.setHeader("Content-Length", Buffer.byteLength(json));
       res.end(json);
     },
   };
+}
+
+/** Freezes a session answer the read path hands to every later read of the same token (pages, API routes). */
+function deepFreeze(session: Session): Session {
+  if (session.user) {
+    Object.freeze(session.user.realmRoles);
+    Object.freeze(session.user.clientRoles);
+    Object.freeze(session.user);
+  }
+  return Object.freeze(session);
 }

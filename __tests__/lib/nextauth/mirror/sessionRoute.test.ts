@@ -144,7 +144,13 @@ async function answer(by: "next-auth" | "read path", scenario: Scenario): Promis
       res.statusCode = code;
       return res;
     },
+    // As Next's res.send (sendData): an object goes out as JSON with its charset, a string as it is.
     send(value: unknown) {
+      if (typeof value === "string") {
+        body = JSON.parse(value);
+        return;
+      }
+      headers["content-type"] = "application/json; charset=utf-8";
       body = value;
     },
     end(value: string) {
@@ -374,6 +380,44 @@ describe("the same cookie read again (decoded cookies are remembered)", () => {
     const after = res();
     expect(await auth.sessions.read({ headers: { cookie } }, after as never)).toEqual({ status: "signed-out", reason: "signed-out" });
     expect(after.written).toEqual([`${COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`]);
+    await store.close();
+  });
+
+  it("answers the same JSON again, with roles another instance stored since, and hands pages a session they cannot change", async () => {
+    const store = createMemoryStore();
+    await seedTokens(store);
+    const auth = createTestAuth({ store });
+    const cookie = await validCookie();
+    const first = await auth.sessions.read({ headers: { cookie } }, res() as never);
+    const again = await auth.sessions.read({ headers: { cookie } }, res() as never);
+    if (first.status !== "signed-in" || again.status !== "signed-in") throw new Error(`not signed in: ${first.status}, ${again.status}`);
+    expect(JSON.stringify(again.session)).toBe(JSON.stringify(first.session));
+    expect(Object.isFrozen(again.session) && Object.isFrozen(again.user) && Object.isFrozen(again.user.realmRoles)).toBe(true);
+
+    const state = JSON.parse((await store.get(storeKeys.tokens("session-1")))!);
+    await store.set(storeKeys.tokens("session-1"), JSON.stringify({ ...state, roles: { realm: ["admin", "user"], client: ["viewer"] } }), 60_000);
+    const afterRefresh = await auth.sessions.read({ headers: { cookie } }, res() as never);
+    expect(afterRefresh).toMatchObject({ status: "signed-in", user: { realmRoles: ["admin", "user"] } });
+    await store.close();
+  });
+
+  it("decrypts a cookie that ends like a remembered one but differs before it (the cache key is only the tag)", async () => {
+    const store = createMemoryStore();
+    await seedTokens(store);
+    const auth = createTestAuth({ store });
+    const cookie = await validCookie();
+    expect(await auth.sessions.read({ headers: { cookie } }, res() as never)).toMatchObject({ status: "signed-in" });
+    // One ciphertext character changed, the GCM tag (the JWE's last part) kept.
+    const parts = cookie.slice(COOKIE.length + 1).split(".");
+    parts[3] = `${parts[3][0] === "A" ? "B" : "A"}${parts[3].slice(1)}`;
+    const logs = captureLogs();
+    try {
+      const forged = await auth.sessions.read({ headers: { cookie: `${COOKIE}=${parts.join(".")}` } }, res() as never);
+      expect(forged).toEqual({ status: "signed-out", reason: "invalid-cookie" });
+    } finally {
+      logs.restore();
+    }
+    expect(await auth.sessions.read({ headers: { cookie } }, res() as never)).toMatchObject({ status: "signed-in" });
     await store.close();
   });
 
