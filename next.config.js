@@ -1,3 +1,5 @@
+const { PHASE_DEVELOPMENT_SERVER } = require("next/constants");
+
 /**
  * Security headers on every response. HSTS is not here: it belongs to the TLS-terminating proxy in front of the app
  * (a plain-http `next start` must not send it).
@@ -29,13 +31,6 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // `next build` type-checks the app only; tests and tooling are checked by `npm run typecheck`.
   typescript: { tsconfigPath: "tsconfig.build.json" },
-  experimental: {
-    // Routes load on their first request instead of at start. Preloaded, a route module is first required from
-    // another parent than the one Next requires it from per request, so Node's require cache shortcut never applies
-    // and every API request resolves its file anew (package.json reads included): 10-20 µs of CPU per request on
-    // /api/auth/session (bench/RESULTS.md, issue 20). The price: each route's first request loads it.
-    preloadEntriesOnStart: false,
-  },
   async headers() {
     return [
       { source: "/:path*", headers: SECURITY_HEADERS },
@@ -44,4 +39,13 @@ const nextConfig = {
   },
 };
 
-module.exports = nextConfig;
+/**
+ * Production only: routes load on their first request instead of at start. Preloaded, a route module is first
+ * required from another parent than the one Next requires it from per request, so Node's require cache shortcut never
+ * applies and every API request resolves its file anew (package.json reads included): 10-20 µs of CPU per request on
+ * /api/auth/session (bench/RESULTS.md, issue 20). The price: each route's first request loads it. `next dev` never
+ * preloads, and would list the setting among its experiments at every start.
+ */
+const PRODUCTION_ONLY = { experimental: { preloadEntriesOnStart: false } };
+
+module.exports = (phase) => (phase === PHASE_DEVELOPMENT_SERVER ? nextConfig : { ...nextConfig, ...PRODUCTION_ONLY });
