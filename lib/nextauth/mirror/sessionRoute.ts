@@ -13,7 +13,9 @@ import { checkTimes, decodeSessionToken, encodeSessionToken } from "./jwt";
 // `session` callback and `events.session`, so the JSON is the same by construction. What it leaves out is what a
 // read does not need: next-auth's `init` (CSRF and callback-URL cookies, provider setup) and re-encrypting an
 // unchanged cookie. The cookie is written only when its contents change, with the session's absolute end as its
-// expiry, and cleared as next-auth clears it when the session is over.
+// expiry, and cleared as next-auth clears it when the session is over. A cookie read before is not decrypted again,
+// and while the jwt callback answers it with the same frozen token (nothing about the session changed), the session
+// callback's answer and its JSON are the ones built last time (bench/read-path.md, second pass).
 
 /** A user as pages and API routes receive it. */
 export type SessionUser = NonNullable<Session["user"]>;
