@@ -66,7 +66,7 @@ describe("start (sign-in)", () => {
     expect(token).toMatchObject({ provider: "keycloak", refresh_token: "rt-1", sid: "kc-session-1" });
     expect(token.id_token).toBeDefined();
     // The jwt callback's answer carries it for this request only; the cookie written from it does not.
-    expect(JSON.stringify(decodeSessionToken(encodeSessionToken(token, TEST_SECRET), TEST_SECRET))).not.toContain(accessToken(["user"]));
+    expect(JSON.stringify(await decodeSessionToken(encodeSessionToken(token, TEST_SECRET), TEST_SECRET))).not.toContain(accessToken(["user"]));
     expect(await store.get(storeKeys.tokens(token.sessionId!))).toContain(accessToken(["user"]));
   });
 

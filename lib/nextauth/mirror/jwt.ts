@@ -1,10 +1,12 @@
-import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from "node:crypto";
+import { createCipheriv, createSecretKey, hkdfSync, randomBytes, randomUUID, webcrypto, type KeyObject } from "node:crypto";
 import type { JWT, JWTDecodeParams, JWTEncodeParams } from "next-auth/jwt";
 
 // Mirrors next-auth 4.24 `jwt/index.js` (encode, decode). next-auth v4's cookie format: a compact JWE, `dir` + A256GCM, with a key derived by HKDF from the
 // secret (docs/decisions/0002-cookie-codec.md). Same bytes as jose writes, so cookies from next-auth's own encode
-// stay valid and next-auth's decode reads ours. Synchronous node:crypto, key derived once per secret: in issue 9's
-// profile WebCrypto's async job queue cost more than the cipher itself.
+// stay valid and next-auth's decode reads ours. The key is derived once per secret. Encryption (sign-in, refresh) is
+// synchronous node:crypto. Decryption is WebCrypto: in the running app a node:crypto decipher costs about 55 µs of
+// main-thread CPU just to create (OpenSSL looks the cipher up at every init), WebCrypto's job much less
+// (bench/read-path.md, second pass), and the read path decrypts only cookies it has not seen.
 
 /** next-auth's decode allows this much clock skew on `exp` and `nbf` (jose's clockTolerance), in seconds. */
 const CLOCK_TOLERANCE_S = 15;
@@ -17,6 +19,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 const keys = new Map<string, KeyObject>();
+const decryptionKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
 
 /** next-auth's derived encryption key, once per secret, as a KeyObject (no key bytes copied per cookie). */
 function derivedKey(secret: string | Buffer): KeyObject {
@@ -25,6 +28,17 @@ function derivedKey(secret: string | Buffer): KeyObject {
   if (!key) {
     key = createSecretKey(Buffer.from(hkdfSync("sha256", material, "", "NextAuth.js Generated Encryption Key", 32)));
     keys.set(material, key);
+  }
+  return key;
+}
+
+/** The same key as a WebCrypto key that can only decrypt, once per secret. */
+function decryptionKey(secret: string | Buffer): Promise<webcrypto.CryptoKey> {
+  const material = typeof secret === "string" ? secret : secret.toString("utf8");
+  let key = decryptionKeys.get(material);
+  if (!key) {
+    key = webcrypto.subtle.importKey("raw", derivedKey(material).export(), "AES-GCM", false, ["decrypt"]);
+    decryptionKeys.set(material, key);
   }
   return key;
 }
@@ -63,9 +77,9 @@ export function encodeSessionToken(token: JWT, secret: string | Buffer, maxAgeS 
 
 /**
  * Decrypts and checks a session cookie as next-auth's `jwt.decode` does (jose's jwtDecrypt with a 15 s clock
- * tolerance); throws InvalidSessionCookieError for anything else.
+ * tolerance); rejects with InvalidSessionCookieError for anything else.
  */
-export function decodeSessionToken(jwe: string, secret: string | Buffer): JWT {
+export async function decodeSessionToken(jwe: string, secret: string | Buffer): Promise<JWT> {
   const parts = jwe.split(".");
   if (parts.length !== 5) throw new InvalidSessionCookieError("not a compact JWE");
   const [protectedHeader, encryptedKey, iv, ciphertext, tag] = parts;
@@ -77,22 +91,26 @@ export function decodeSessionToken(jwe: string, secret: string | Buffer): JWT {
     throw new InvalidSessionCookieError("malformed JWE");
   }
 
-  let plaintext: Buffer;
+  let plaintext: ArrayBuffer;
   try {
-    const decipher = createDecipheriv("aes-256-gcm", derivedKey(secret), ivBytes, { authTagLength: TAG_BYTES });
-    decipher.setAAD(protectedHeader === PROTECTED_HEADER ? PROTECTED_HEADER_AAD : Buffer.from(protectedHeader, "ascii"));
-    decipher.setAuthTag(tagBytes);
-    const head = decipher.update(Buffer.from(ciphertext, "base64url"));
-    // GCM is a stream mode: final() only checks the tag and adds no bytes, so no copy is needed.
-    const rest = decipher.final();
-    plaintext = rest.length ? Buffer.concat([head, rest]) : head;
+    plaintext = await webcrypto.subtle.decrypt(
+      {
+        name: "AES-GCM",
+        iv: ivBytes,
+        additionalData: protectedHeader === PROTECTED_HEADER ? PROTECTED_HEADER_AAD : Buffer.from(protectedHeader, "ascii"),
+        tagLength: TAG_BYTES * 8,
+      },
+      await decryptionKey(secret),
+      // WebCrypto takes the tag after the ciphertext.
+      Buffer.concat([Buffer.from(ciphertext, "base64url"), tagBytes]),
+    );
   } catch {
     throw new InvalidSessionCookieError("decryption failed (tampered, or another secret)");
   }
 
   let payload: unknown;
   try {
-    payload = JSON.parse(plaintext.toString("utf8"));
+    payload = JSON.parse(Buffer.from(plaintext).toString("utf8"));
   } catch {
     throw new InvalidSessionCookieError("claims are not JSON");
   }
@@ -135,7 +153,7 @@ export async function encodeSessionCookie(params: JWTEncodeParams): Promise<stri
   return encodeSessionToken(params.token ?? {}, params.secret, params.maxAge);
 }
 
-/** next-auth's `jwt.decode` option: the same checks, synchronous underneath. */
+/** next-auth's `jwt.decode` option: the same checks. */
 export async function decodeSessionCookie(params: JWTDecodeParams): Promise<JWT | null> {
   if (!params.token) return null;
   return decodeSessionToken(params.token, params.secret);

@@ -86,19 +86,22 @@ export function createSessionReader(config: {
 
   /**
    * decodeSessionToken, remembered per cookie value; the time checks (exp, nbf) run again on every read. The token is
-   * frozen and shared by the reads of that cookie: the read path and the app's callbacks only ever copy it.
+   * frozen and shared by the reads of that cookie: the read path and the app's callbacks only ever copy it. A cookie
+   * seen before is answered without waiting for anything.
    */
-  const decode = (value: string): Readonly<JWT> => {
+  const remembered = (value: string): Readonly<JWT> | undefined => {
     const key = value.slice(-TAG_CHARS);
     const known = decoded.get(key);
-    if (known && known.value === value) {
-      checkTimes(known.token);
-      decoded.delete(key);
-      decoded.set(key, known);
-      return known.token;
-    }
-    const token = Object.freeze(decodeSessionToken(value, secret));
-    if (!known && decoded.size >= DECODED_CACHE_ENTRIES) decoded.delete(decoded.keys().next().value as string);
+    if (!known || known.value !== value) return undefined;
+    checkTimes(known.token);
+    decoded.delete(key);
+    decoded.set(key, known);
+    return known.token;
+  };
+  const decode = async (value: string): Promise<Readonly<JWT>> => {
+    const token = Object.freeze(await decodeSessionToken(value, secret));
+    const key = value.slice(-TAG_CHARS);
+    if (!decoded.has(key) && decoded.size >= DECODED_CACHE_ENTRIES) decoded.delete(decoded.keys().next().value as string);
     decoded.set(key, { value, token });
     return token;
   };
@@ -110,7 +113,7 @@ export function createSessionReader(config: {
     const chunks = readSessionChunks(req, cookie.name);
     if (!chunks.value) return { status: "signed-out", reason: "no-session" };
     try {
-      const before = decode(chunks.value);
+      const before = remembered(chunks.value) ?? (await decode(chunks.value));
       // Called as next-auth's session route calls them: the token only, no account (not a sign-in).
       const token = await callbacks.jwt({ token: before } as JwtParams);
       const nowMs = clock.nowMs();

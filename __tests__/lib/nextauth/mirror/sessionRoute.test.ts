@@ -200,8 +200,8 @@ function writtenCookie(lines: string[]): { value: string; expires: string | unde
 }
 
 /** Cookie contents without the claims every encode renews. */
-function contents(value: string): JWT {
-  const { iat: _iat, exp: _exp, jti: _jti, ...rest } = decodeSessionToken(value, SECRET);
+async function contents(value: string): Promise<JWT> {
+  const { iat: _iat, exp: _exp, jti: _jti, ...rest } = await decodeSessionToken(value, SECRET);
   return rest;
 }
 
@@ -246,8 +246,8 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
 
     const library = writtenCookie(answers.library.sessionCookies);
     const readPath = writtenCookie(answers.readPath.sessionCookies);
-    expect(contents(readPath.value)).toEqual(contents(library.value));
-    expect(contents(readPath.value)).toMatchObject({ refresh_token: "rt-2" });
+    expect(await contents(readPath.value)).toEqual(await contents(library.value));
+    expect(await contents(readPath.value)).toMatchObject({ refresh_token: "rt-2" });
     expect(readPath.names).toEqual(library.names);
     expect(readPath.expires).toBe(new Date(sessionToken().signedInAtMs! + SESSION_MAX_AGE_S * 1000).toUTCString());
     expect(answers.readPath.sessionCookies[0]).toMatch(/; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
@@ -264,8 +264,8 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
     });
     expectSameAnswer(answers);
     expect(answers.readPath.refreshGrants).toBe(0);
-    expect(contents(writtenCookie(answers.readPath.sessionCookies).value)).toEqual(contents(writtenCookie(answers.library.sessionCookies).value));
-    expect(contents(writtenCookie(answers.readPath.sessionCookies).value)).toMatchObject({ refresh_token: "rt-from-b" });
+    expect(await contents(writtenCookie(answers.readPath.sessionCookies).value)).toEqual(await contents(writtenCookie(answers.library.sessionCookies).value));
+    expect(await contents(writtenCookie(answers.readPath.sessionCookies).value)).toMatchObject({ refresh_token: "rt-from-b" });
   });
 
   it.each([
@@ -329,7 +329,7 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
     expectSameAnswer(answers);
     expect(JSON.parse(answers.readPath.json)).toEqual({ expires: expect.any(String), error: "SessionUnavailable" });
     expect(answers.readPath.sessionCookies).toEqual([]);
-    expect(contents(writtenCookie(answers.library.sessionCookies).value)).toEqual(contents(decodeURIComponent((await validCookie()).split("=")[1])));
+    expect(await contents(writtenCookie(answers.library.sessionCookies).value)).toEqual(await contents(decodeURIComponent((await validCookie()).split("=")[1])));
   });
 
   it("reads a chunked cookie (over 4 KB) and re-chunks it on refresh with next-auth's chunk names", async () => {
