@@ -86,8 +86,9 @@ export function createSessionReader(config: {
 
   /**
    * decodeSessionToken, remembered per cookie value; the time checks (exp, nbf) run again on every read. The token is
-   * frozen and shared by the reads of that cookie: the read path and the app's callbacks only ever copy it. A cookie
-   * seen before is answered without waiting for anything.
+   * shared by the reads of that cookie (the read path and the app's callbacks only ever copy it), and frozen from its
+   * second read on: a frozen token is what the lifecycle and the session answers below remember, so a cookie that
+   * never comes back costs nothing to remember. A cookie seen before is answered without waiting for anything.
    */
   const remembered = (value: string): Readonly<JWT> | undefined => {
     const key = value.slice(-TAG_CHARS);
@@ -96,10 +97,10 @@ export function createSessionReader(config: {
     checkTimes(known.token);
     decoded.delete(key);
     decoded.set(key, known);
-    return known.token;
+    return Object.isFrozen(known.token) ? known.token : Object.freeze(known.token);
   };
   const decode = async (value: string): Promise<Readonly<JWT>> => {
-    const token = Object.freeze(await decodeSessionToken(value, secret));
+    const token = await decodeSessionToken(value, secret);
     const key = value.slice(-TAG_CHARS);
     if (!decoded.has(key) && decoded.size >= DECODED_CACHE_ENTRIES) decoded.delete(decoded.keys().next().value as string);
     decoded.set(key, { value, token });
