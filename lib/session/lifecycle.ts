@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { decodeJwt } from "jose";
 import type { JWT } from "next-auth/jwt";
 import { nowS, type Clock } from "../clock";
+import { deepFreeze } from "../deepFreeze";
 import { AppError, isAppError } from "../errors";
 import type { KeycloakClient } from "../keycloak/keycloakClient";
 import { describeUnknown, log, shortId } from "../log";
@@ -196,16 +197,6 @@ export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
   }
 
   return { start, continue: continueSession };
-}
-
-/** Freezes a token and the role lists it shares with the remembered state. */
-function deepFreeze(token: JWT): JWT {
-  if (token.roles) {
-    Object.freeze(token.roles.realm);
-    Object.freeze(token.roles.client);
-    Object.freeze(token.roles);
-  }
-  return Object.freeze(token);
 }
 
 /** The ID token's `sid` (back-channel logout) and `auth_time` (when the user last entered credentials). */

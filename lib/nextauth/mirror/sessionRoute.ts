@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CallbacksOptions, NextAuthOptions, Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import type { Clock } from "../../clock";
+import { deepFreeze } from "../../deepFreeze";
 import type { EndReason } from "../../session/revocation";
 import type { WatchedSession } from "../../session/sessionEvents";
 import { isSessionEnded } from "../../session/sessionEnded";
@@ -187,14 +188,4 @@ export function createSessionReader(config: {
       res.end(json);
     },
   };
-}
-
-/** Freezes a session answer the read path hands to every later read of the same token (pages, API routes). */
-function deepFreeze(session: Session): Session {
-  if (session.user) {
-    Object.freeze(session.user.realmRoles);
-    Object.freeze(session.user.clientRoles);
-    Object.freeze(session.user);
-  }
-  return Object.freeze(session);
 }

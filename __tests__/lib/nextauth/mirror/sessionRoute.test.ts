@@ -369,12 +369,15 @@ describe("readSession (page guards, getServerSideProps)", () => {
 
 describe("the same cookie read again (decoded cookies are remembered)", () => {
   const res = () => ({ written: [] as string[], getHeader: () => undefined, setHeader(_name: string, value: string[]) { this.written.push(...value); } });
-
-  it("still ends the session at its next read once it is revoked", async () => {
+  /** A read path over a seeded store, and the cookie of its signed-in session. */
+  const signedInReader = async () => {
     const store = createMemoryStore();
     await seedTokens(store);
-    const auth = createTestAuth({ store });
-    const cookie = await validCookie();
+    return { store, auth: createTestAuth({ store }), cookie: await validCookie() };
+  };
+
+  it("still ends the session at its next read once it is revoked", async () => {
+    const { store, auth, cookie } = await signedInReader();
     expect(await auth.sessions.read({ headers: { cookie } }, res() as never)).toMatchObject({ user: { email: "alice@example.com" } });
     await store.set(storeKeys.revokedSession("session-1"), "signed-out", 60_000);
     const after = res();
@@ -384,10 +387,7 @@ describe("the same cookie read again (decoded cookies are remembered)", () => {
   });
 
   it("answers the same JSON again, with roles another instance stored since, and hands pages a session they cannot change", async () => {
-    const store = createMemoryStore();
-    await seedTokens(store);
-    const auth = createTestAuth({ store });
-    const cookie = await validCookie();
+    const { store, auth, cookie } = await signedInReader();
     const first = await auth.sessions.read({ headers: { cookie } }, res() as never);
     const again = await auth.sessions.read({ headers: { cookie } }, res() as never);
     if (first.status !== "signed-in" || again.status !== "signed-in") throw new Error(`not signed in: ${first.status}, ${again.status}`);
@@ -402,10 +402,7 @@ describe("the same cookie read again (decoded cookies are remembered)", () => {
   });
 
   it("decrypts a cookie that ends like a remembered one but differs before it (the cache key is only the tag)", async () => {
-    const store = createMemoryStore();
-    await seedTokens(store);
-    const auth = createTestAuth({ store });
-    const cookie = await validCookie();
+    const { store, auth, cookie } = await signedInReader();
     expect(await auth.sessions.read({ headers: { cookie } }, res() as never)).toMatchObject({ status: "signed-in" });
     // One ciphertext character changed, the GCM tag (the JWE's last part) kept.
     const parts = cookie.slice(COOKIE.length + 1).split(".");
