@@ -3,22 +3,17 @@ import os from "node:os";
 import path from "node:path";
 import { idpControl } from "@/testing/idpControl.mjs";
 import { startIdp, type IdpServer } from "@/testing/idpServer.mjs";
+import { setupIdp } from "@/testing/setupIdp";
 import { CookieJar, decodeJwt, login } from "@/testing/oidcClient.mjs";
 
 // Keycloak's Account REST API for sessions, with the rules measured against Keycloak 26.4.7 and 26.7.5; the Keycloak
 // tier asserts the same rules against the real server (e2e/keycloak/accountSessions.spec.ts).
 
-let idp: IdpServer;
-beforeAll(async () => {
-  idp = await startIdp();
-});
-afterAll(async () => {
-  await idp?.stop();
-});
+const idp = setupIdp();
 
 const json = (token: string) => ({ authorization: `Bearer ${token}`, accept: "application/json" });
-const sessionsUrl = () => `${idp.issuer}/account/sessions`;
-const signIn = async (username = "alice") => (await login({ issuer: idp.issuer, username, password: `${username}-password` })).tokens;
+const sessionsUrl = () => `${idp().issuer}/account/sessions`;
+const signIn = async (username = "alice") => (await login({ issuer: idp().issuer, username, password: `${username}-password` })).tokens;
 
 describe("the Account REST API for sessions", () => {
   it("lists the user's own sessions, the token's own one marked current, with this app's name", async () => {
@@ -45,8 +40,8 @@ describe("the Account REST API for sessions", () => {
         return super.fetch(url, { ...init, headers });
       }
     }
-    await idpControl(idp.origin).logoutUser("alice");
-    const { tokens } = await login({ issuer: idp.issuer, jar: new BrowserJar() });
+    await idpControl(idp().origin).logoutUser("alice");
+    const { tokens } = await login({ issuer: idp().issuer, jar: new BrowserJar() });
     const devices = await (await fetch(`${sessionsUrl()}/devices`, { headers: json(tokens.access_token) })).json();
     expect(devices).toEqual([expect.objectContaining({ os: "Linux", osVersion: "Unknown", current: true })]);
     expect(devices[0].sessions).toEqual([expect.objectContaining({ browser: "Chrome/126.0", ipAddress: "127.0.0.1", current: true })]);
@@ -57,7 +52,7 @@ describe("the Account REST API for sessions", () => {
     const other = await signIn();
     const otherSid = decodeJwt(other.id_token).payload.sid;
     expect((await fetch(`${sessionsUrl()}/${otherSid}`, { method: "DELETE", headers: json(mine.access_token) })).status).toBe(204);
-    expect((await idpControl(idp.origin).sessions()).some((s: { sid: string }) => s.sid === otherSid)).toBe(false);
+    expect((await idpControl(idp().origin).sessions()).some((s: { sid: string }) => s.sid === otherSid)).toBe(false);
     expect((await fetch(`${sessionsUrl()}/no-such-session`, { method: "DELETE", headers: json(mine.access_token) })).status).toBe(204);
   });
 
@@ -65,7 +60,7 @@ describe("the Account REST API for sessions", () => {
     const mine = await signIn();
     await signIn();
     expect((await fetch(`${sessionsUrl()}?current=true`, { method: "DELETE", headers: json(mine.access_token) })).status).toBe(204);
-    expect((await idpControl(idp.origin).sessions()).filter((s: { username: string }) => s.username === "alice")).toEqual([]);
+    expect((await idpControl(idp().origin).sessions()).filter((s: { username: string }) => s.username === "alice")).toEqual([]);
     expect((await fetch(sessionsUrl(), { headers: json(mine.access_token) })).status).toBe(401);
   });
 

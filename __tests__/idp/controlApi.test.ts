@@ -1,21 +1,14 @@
 import http from "node:http";
 import { idpControl } from "@/testing/idpControl.mjs";
-import { startIdp, type IdpServer } from "@/testing/idpServer.mjs";
+import { setupIdp } from "@/testing/setupIdp";
 import { login } from "@/testing/oidcClient.mjs";
 
-let idp: IdpServer;
-
-beforeAll(async () => {
-  idp = await startIdp();
-});
-afterAll(async () => {
-  await idp?.stop();
-});
+const idp = setupIdp();
 
 /** A raw request to the provider (fetch cannot set Host), with exactly these headers. */
 function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: idp.port, method, path, headers: { host: `localhost:${idp.port}`, ...headers } }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port: idp().port, method, path, headers: { host: `localhost:${idp().port}`, ...headers } }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (text += chunk));
@@ -31,7 +24,7 @@ const JSON_TYPE = { "content-type": "application/json" };
 describe("control API (/_idp/*): only for local tools, never for a web page the developer visits", () => {
   it("answers a local tool: loopback Host, no Origin, JSON content type", async () => {
     for (const host of ["localhost", "127.0.0.1", "[::1]"]) {
-      expect((await send("GET", "/_idp/sessions", { host: `${host}:${idp.port}` })).status).toBe(200);
+      expect((await send("GET", "/_idp/sessions", { host: `${host}:${idp().port}` })).status).toBe(200);
     }
     expect(await send("POST", "/_idp/stats/reset", JSON_TYPE)).toMatchObject({ status: 200 });
     expect(await send("DELETE", "/_idp/faults", JSON_TYPE)).toEqual({ status: 200, json: { cleared: true } });
@@ -43,7 +36,7 @@ describe("control API (/_idp/*): only for local tools, never for a web page the 
     ["another port", () => "localhost:1"],
     ["no port", () => "localhost"],
   ])("refuses a Host of %s with 403 naming the rule", async (_, host) => {
-    const response = await send("GET", "/_idp/sessions", { host: host(idp.port) });
+    const response = await send("GET", "/_idp/sessions", { host: host(idp().port) });
     expect(response).toEqual({ status: 403, json: { rule: "loopback-host", error: expect.stringContaining("Host") } });
   });
 
@@ -53,7 +46,7 @@ describe("control API (/_idp/*): only for local tools, never for a web page the 
   });
 
   it("accepts the provider's own Origin", async () => {
-    expect((await send("GET", "/_idp/sessions", { origin: `http://localhost:${idp.port}` })).status).toBe(200);
+    expect((await send("GET", "/_idp/sessions", { origin: `http://localhost:${idp().port}` })).status).toBe(200);
   });
 
   it.each([
@@ -67,7 +60,7 @@ describe("control API (/_idp/*): only for local tools, never for a web page the 
   });
 
   it("a refused request changes nothing: the session lives on and no fault is set", async () => {
-    const { tokens } = await login({ issuer: idp.issuer });
+    const { tokens } = await login({ issuer: idp().issuer });
     await send("POST", "/_idp/users/alice/logout", { origin: "https://evil.example" });
     await send("POST", "/_idp/users/alice/logout", {});
     await send("POST", "/_idp/faults", { "content-type": "text/plain" }, JSON.stringify({ endpoint: "all", mode: "hang" }));
@@ -77,7 +70,7 @@ describe("control API (/_idp/*): only for local tools, never for a web page the 
   });
 
   it("the toolkit's control client (testing/idpControl.mjs) passes every rule", async () => {
-    const control = idpControl(idp.origin);
+    const control = idpControl(idp().origin);
     await control.setFault("logout", "status503");
     await expect(control.clearFaults()).resolves.toEqual({ cleared: true });
     await expect(control.resetStats()).resolves.toMatchObject({ refreshGrants: 0 });

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
-import { startIdp, type IdpServer } from "@/testing/idpServer.mjs";
+import { setupIdp } from "@/testing/setupIdp";
 import { freePort } from "@/testing/process.mjs";
 import { CLIENT } from "@/testing/users.mjs";
 
@@ -42,19 +42,13 @@ async function holdPort(): Promise<{ port: number; close: () => Promise<void> }>
   return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-let idp: IdpServer;
-beforeAll(async () => {
-  idp = await startIdp();
-});
-afterAll(async () => {
-  await idp?.stop();
-});
+const idp = setupIdp();
 
 describe("npm run dev refuses to start", () => {
   it("when NEXTAUTH_URL's port is taken, naming what holds it and the two ways out", async () => {
     const held = await holdPort();
     try {
-      const { code, output } = await runDev({ NEXTAUTH_URL: `http://localhost:${held.port}`, KEYCLOAK_ISSUER: idp.issuer });
+      const { code, output } = await runDev({ NEXTAUTH_URL: `http://localhost:${held.port}`, KEYCLOAK_ISSUER: idp().issuer });
       expect(code).toBe(1);
       expect(output).toContain(`port ${held.port} of NEXTAUTH_URL (http://localhost:${held.port}) is taken by pid ${process.pid}:`);
       expect(output).toContain("Either stop that program, or run the app on another port: npm run dev -- -p");
@@ -67,7 +61,7 @@ describe("npm run dev refuses to start", () => {
   it("moves NEXTAUTH_URL to the port given with -p, and checks that port", async () => {
     const held = await holdPort();
     try {
-      const { code, output } = await runDev({ NEXTAUTH_URL: "http://localhost:3000", KEYCLOAK_ISSUER: idp.issuer }, ["-p", String(held.port)]);
+      const { code, output } = await runDev({ NEXTAUTH_URL: "http://localhost:3000", KEYCLOAK_ISSUER: idp().issuer }, ["-p", String(held.port)]);
       expect(output).toContain(`dev: NEXTAUTH_URL follows the port asked for: http://localhost:${held.port}`);
       expect(code).toBe(1);
       expect(output).toContain(`port ${held.port} of NEXTAUTH_URL`);
@@ -78,9 +72,9 @@ describe("npm run dev refuses to start", () => {
 
   it("when a server answers at the issuer without its realm, naming the realm and the repository's one", async () => {
     const port = await freePort();
-    const { code, output } = await runDev({ NEXTAUTH_URL: `http://localhost:${port}`, KEYCLOAK_ISSUER: `${idp.origin}/realms/myrealm` });
+    const { code, output } = await runDev({ NEXTAUTH_URL: `http://localhost:${port}`, KEYCLOAK_ISSUER: `${idp().origin}/realms/myrealm` });
     expect(code).toBe(1);
-    expect(output).toContain(`${idp.origin} answers, but not as realm "myrealm" (HTTP 404: Realm does not exist)`);
+    expect(output).toContain(`${idp().origin} answers, but not as realm "myrealm" (HTTP 404: Realm does not exist)`);
     expect(output).toContain('this repository\'s realm is "nextjs"');
   });
 
@@ -94,7 +88,7 @@ describe("npm run dev refuses to start", () => {
   });
 
   it("with the app's own ENV_INVALID message, before anything starts", async () => {
-    const { code, output } = await runDev({ NEXTAUTH_URL: "http://localhost:3000", KEYCLOAK_ISSUER: idp.issuer, NEXTAUTH_SECRET: "short" });
+    const { code, output } = await runDev({ NEXTAUTH_URL: "http://localhost:3000", KEYCLOAK_ISSUER: idp().issuer, NEXTAUTH_SECRET: "short" });
     expect(code).toBe(1);
     expect(output).toContain("[auth] ERROR ENV_INVALID NEXTAUTH_SECRET must be at least 32 characters");
     expect(output).not.toContain("identity provider");

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
-import { startIdp, type IdpServer } from "@/testing/idpServer.mjs";
+import { setupIdp } from "@/testing/setupIdp";
 import { freePort } from "@/testing/process.mjs";
 
 // `npm run keycloak` used to say only "port 8080 is in use" when run twice or beside `npm run dev`'s provider. It now
@@ -23,20 +23,14 @@ async function runKeycloakScript(port: number) {
   }
 }
 
-let idp: IdpServer;
-beforeAll(async () => {
-  idp = await startIdp();
-});
-afterAll(async () => {
-  await idp?.stop();
-});
+const idp = setupIdp();
 
 describe("npm run keycloak on a port that is taken", () => {
   it("recognises the built-in identity provider and says how to go on", async () => {
-    const { code, output } = await runKeycloakScript(idp.port);
+    const { code, output } = await runKeycloakScript(idp().port);
     expect(code).toBe(1);
-    expect(output).toContain(`the built-in identity provider answers on port ${idp.port}`);
-    expect(output).toContain(`KEYCLOAK_PORT=${idp.port + 1} npm run keycloak`);
+    expect(output).toContain(`the built-in identity provider answers on port ${idp().port}`);
+    expect(output).toContain(`KEYCLOAK_PORT=${idp().port + 1} npm run keycloak`);
     expect(output).not.toContain("downloading");
   });
 
