@@ -91,8 +91,7 @@ export function createSessionReader(config: {
    * second read on: a frozen token is what the lifecycle and the session answers below remember, so a cookie that
    * never comes back costs nothing to remember. A cookie seen before is answered without waiting for anything.
    */
-  const remembered = (value: string): Readonly<JWT> | undefined => {
-    const key = value.slice(-TAG_CHARS);
+  const remembered = (key: string, value: string): Readonly<JWT> | undefined => {
     const known = decoded.get(key);
     if (!known || known.value !== value) return undefined;
     checkTimes(known.token);
@@ -100,9 +99,8 @@ export function createSessionReader(config: {
     decoded.set(key, known);
     return Object.isFrozen(known.token) ? known.token : Object.freeze(known.token);
   };
-  const decode = async (value: string): Promise<Readonly<JWT>> => {
+  const decode = async (key: string, value: string): Promise<Readonly<JWT>> => {
     const token = await decodeSessionToken(value, secret);
-    const key = value.slice(-TAG_CHARS);
     if (!decoded.has(key) && decoded.size >= DECODED_CACHE_ENTRIES) decoded.delete(decoded.keys().next().value as string);
     decoded.set(key, { value, token });
     return token;
@@ -115,7 +113,8 @@ export function createSessionReader(config: {
     const chunks = readSessionChunks(req, cookie.name);
     if (!chunks.value) return { status: "signed-out", reason: "no-session" };
     try {
-      const before = remembered(chunks.value) ?? (await decode(chunks.value));
+      const key = chunks.value.slice(-TAG_CHARS);
+      const before = remembered(key, chunks.value) ?? (await decode(key, chunks.value));
       // Called as next-auth's session route calls them: the token only, no account (not a sign-in).
       const token = await callbacks.jwt({ token: before } as JwtParams);
       const nowMs = clock.nowMs();
