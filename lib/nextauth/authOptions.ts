@@ -6,6 +6,7 @@ import type { KeycloakClient } from "../keycloak/keycloakClient";
 import { describeError, describeUnknown, log } from "../log";
 import { readIdTokenClaims, type SessionLifecycle } from "../session/lifecycle";
 import { isSessionEnded } from "../session/sessionEnded";
+import { absoluteEndMs } from "../session/sessionPolicy";
 import type { SignOutOutcome } from "../session/signOut";
 import { decodeSessionCookie, encodeSessionCookie } from "./mirror/jwt";
 import { clearReauthMarker, markReauthRequired, reauthRequiredSince } from "./reauthMarker";
@@ -75,7 +76,7 @@ export function createAuthOptions(parts: AuthOptionsParts, http?: AuthHttpContex
       async session({ session, token }) {
         // The session's absolute end (sign-in plus maxAge), which the lifecycle enforces, not next-auth's rolling one.
         const expires = token.signedInAtMs
-          ? new Date(token.signedInAtMs + sessionMaxAgeS * 1000).toISOString()
+          ? new Date(absoluteEndMs(token.signedInAtMs, sessionMaxAgeS)).toISOString()
           : session.expires;
         if (token.error || !token.sessionId) return { expires, error: token.error ?? "SessionUnavailable" };
         return {

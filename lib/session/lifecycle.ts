@@ -10,6 +10,7 @@ import type { KeyValueStore } from "../store/keyValueStore";
 import { createRefreshCoordinator } from "./refreshCoordinator";
 import type { Revocation } from "./revocation";
 import { SessionEndedError } from "./sessionEnded";
+import { absoluteEndMs } from "./sessionPolicy";
 import { storeKeys } from "./storeKeys";
 import { isFresh, parseTokenState, saveTokenState, type TokenState } from "./tokenState";
 
@@ -142,7 +143,7 @@ export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
     // is enforced here from the sign-in time, whatever expiry a cookie (or next-auth's own rolling one) carries.
     const nowMs = clock.nowMs();
     if (token.refresh_expires_at && nowMs >= token.refresh_expires_at * 1000) throw new SessionEndedError("expired");
-    if (token.signedInAtMs && nowMs >= token.signedInAtMs + deps.sessionMaxAgeS * 1000) throw new SessionEndedError("expired");
+    if (token.signedInAtMs && nowMs >= absoluteEndMs(token.signedInAtMs, deps.sessionMaxAgeS)) throw new SessionEndedError("expired");
 
     const known = answers.get(token);
     if (known && known.rawTokens === rawTokens && isFresh(known.state, nowMs / 1000)) return known.answer;

@@ -1,5 +1,6 @@
 import { createCipheriv, createSecretKey, hkdfSync, randomBytes, randomUUID, webcrypto, type KeyObject } from "node:crypto";
 import type { JWT, JWTDecodeParams, JWTEncodeParams } from "next-auth/jwt";
+import { absoluteEndMs } from "../../session/sessionPolicy";
 
 // Mirrors next-auth 4.24 `jwt/index.js` (encode, decode). next-auth v4's cookie format: a compact JWE, `dir` + A256GCM, with a key derived by HKDF from the
 // secret (docs/decisions/0002-cookie-codec.md). Same bytes as jose writes, so cookies from next-auth's own encode
@@ -65,8 +66,8 @@ function persisted(token: JWT): JWT {
  */
 export function encodeSessionToken(token: JWT, secret: string | Buffer, maxAgeS = DEFAULT_MAX_AGE_S): string {
   const iat = nowS();
-  const signedInS = typeof token.signedInAtMs === "number" ? Math.floor(token.signedInAtMs / 1000) : iat;
-  const exp = Math.min(iat + maxAgeS, signedInS + maxAgeS);
+  const endS = typeof token.signedInAtMs === "number" ? Math.floor(absoluteEndMs(token.signedInAtMs, maxAgeS) / 1000) : iat + maxAgeS;
+  const exp = Math.min(iat + maxAgeS, endS);
   const payload = Buffer.from(JSON.stringify({ ...persisted(token), iat, exp, jti: randomUUID() }));
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", derivedKey(secret), iv, { authTagLength: TAG_BYTES });

@@ -6,6 +6,7 @@ import { deepFreeze } from "../../deepFreeze";
 import type { EndReason } from "../../session/revocation";
 import type { WatchedSession } from "../../session/sessionEvents";
 import { isSessionEnded } from "../../session/sessionEnded";
+import { absoluteEndMs } from "../../session/sessionPolicy";
 import { chunkValue, cleanChunks, readSessionChunks, sessionCookieOption, setSessionCookies } from "./cookie";
 import { checkTimes, decodeSessionToken, encodeSessionToken } from "./jwt";
 
@@ -106,8 +107,9 @@ export function createSessionReader(config: {
     return token;
   };
 
-  const sessionEndS = (token: JWT, nowS: number) =>
-    typeof token.signedInAtMs === "number" ? Math.floor(token.signedInAtMs / 1000) + sessionMaxAgeS : nowS + sessionMaxAgeS;
+  /** The session's end; a token without a sign-in time (not one this app wrote) gets a full session from now. */
+  const sessionEndMs = (token: JWT, nowMs: number) =>
+    absoluteEndMs(typeof token.signedInAtMs === "number" ? token.signedInAtMs : nowMs, sessionMaxAgeS);
 
   async function read(req: Pick<IncomingMessage, "headers">, res: ServerResponse): Promise<SessionRead> {
     const chunks = readSessionChunks(req, cookie.name);
@@ -132,7 +134,7 @@ export function createSessionReader(config: {
       }
       if (CHANGING_FIELDS.some((field) => before[field] !== token[field])) {
         const nowS = Math.floor(nowMs / 1000);
-        const endS = sessionEndS(token, nowS);
+        const endS = Math.floor(sessionEndMs(token, nowMs) / 1000);
         const value = encodeSessionToken(token, secret, endS - nowS);
         setSessionCookies(res, chunkValue(chunks.names, cookie.name, value, new Date(endS * 1000)), cookie);
       }
@@ -151,7 +153,7 @@ export function createSessionReader(config: {
         sub: token.sub,
         signedInAtMs: token.signedInAtMs,
         generation: token.generation,
-        absoluteEndMs: sessionEndS(token, Math.floor(nowMs / 1000)) * 1000,
+        absoluteEndMs: sessionEndMs(token, nowMs),
         idleEndMs: token.refresh_expires_at ? token.refresh_expires_at * 1000 : undefined,
       };
       return { status: "signed-in", session, user: session.user, sessionId: token.sessionId, sub: token.sub, accessToken: token.accessToken, watched };

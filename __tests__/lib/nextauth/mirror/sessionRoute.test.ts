@@ -365,6 +365,19 @@ describe("readSession (page guards, getServerSideProps)", () => {
     expect(setCookie).toEqual([]);
     await store.close();
   });
+
+  it("gives pages, the session JSON and a live stream the same end: sign-in plus the session's maximum age", async () => {
+    const store = createMemoryStore();
+    await seedTokens(store);
+    const auth = createTestAuth({ store });
+    const res = { getHeader: () => undefined, setHeader: () => undefined };
+    const read = await auth.sessions.read({ headers: { cookie: await validCookie() } } as never, res as never);
+    if (read.status !== "signed-in") throw new Error(`expected signed-in, got ${read.status}`);
+    const endMs = SIGNED_IN_AT_MS + SESSION_MAX_AGE_S * 1000;
+    expect(read.session.expires).toBe(new Date(endMs).toISOString());
+    expect(read.watched.absoluteEndMs).toBe(endMs);
+    await store.close();
+  });
 });
 
 describe("the same cookie read again (decoded cookies are remembered)", () => {
