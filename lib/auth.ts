@@ -89,7 +89,14 @@ export function createAuth(deps: AuthDeps): Auth {
     clock,
   };
   const nextAuthOptions = (http?: AuthHttpContext) => createAuthOptions(optionParts, http);
-  const sessions = createSessionReader({ options: nextAuthOptions(), secret: env.NEXTAUTH_SECRET, publicUrl: env.NEXTAUTH_URL, sessionMaxAgeS, clock });
+  const sessions = createSessionReader({
+    options: nextAuthOptions(),
+    secret: env.NEXTAUTH_SECRET,
+    publicUrl: env.NEXTAUTH_URL,
+    sessionMaxAgeS,
+    clock,
+    cacheEntries: env.SESSION_COOKIE_CACHE_ENTRIES,
+  });
 
   const events = createSessionEvents({ store, revocation, clock });
   const liveStreams = createLiveStreams({ sessions, events, limits: LIVE_STREAM_LIMITS });

@@ -93,6 +93,11 @@ const envShape = z.object({
   KEYCLOAK_REFRESH_WAIT_MS: wholeNumber(3000, 100, 30000),
   /** Sensitive pages (e.g. /admin) need a password entered within this many seconds (the ID token's auth_time). */
   KEYCLOAK_REAUTH_MAX_AGE_S: wholeNumber(300, 10, 86400),
+  /**
+   * Decoded session cookies each instance keeps, least recently used out first (0: none). A read of one of them skips
+   * the cookie's decryption; size it to the sessions an instance serves at once (bench/read-path.md).
+   */
+  SESSION_COOKIE_CACHE_ENTRIES: wholeNumber(1000, 0, 1_000_000),
   /** When false, sign-out only clears the app cookie (used to measure the handshake's cost). */
   KEYCLOAK_FEDERATED_LOGOUT: flag(true),
   /** Serves the benchmark's twin pages (pages/bench/); npm run bench sets it, production never should. */

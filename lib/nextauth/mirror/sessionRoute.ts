@@ -51,8 +51,6 @@ export interface SessionReader {
 
 /** The cookie fields the jwt callback can change (lib/session/lifecycle.ts): the cookie is rewritten only then. */
 const CHANGING_FIELDS = ["refresh_token", "expires_at", "refresh_expires_at"] as const;
-/** Decoded cookies kept per process, least recently used out first. */
-const DECODED_CACHE_ENTRIES = 1000;
 /**
  * The cache's key: the JWE's last part, its 16-byte GCM tag (22 base64url characters), so a lookup hashes 22
  * characters rather than the whole 2.8 KB cookie. A hit still needs the whole value to be equal.
@@ -72,8 +70,10 @@ export function createSessionReader(config: {
   publicUrl: URL;
   sessionMaxAgeS: number;
   clock: Clock;
+  /** Decoded cookies kept, least recently used out first; 0 decrypts every read. */
+  cacheEntries: number;
 }): SessionReader {
-  const { options, secret, sessionMaxAgeS, clock } = config;
+  const { options, secret, sessionMaxAgeS, clock, cacheEntries } = config;
   if (options.session?.strategy !== "jwt") throw new Error("The session read path mirrors the jwt strategy only");
   const cookie = sessionCookieOption(options, config.publicUrl);
   const callbacks = options.callbacks as CallbacksOptions;
@@ -102,7 +102,8 @@ export function createSessionReader(config: {
   };
   const decode = async (key: string, value: string): Promise<Readonly<JWT>> => {
     const token = await decodeSessionToken(value, secret);
-    if (!decoded.has(key) && decoded.size >= DECODED_CACHE_ENTRIES) decoded.delete(decoded.keys().next().value as string);
+    if (cacheEntries === 0) return token;
+    if (!decoded.has(key) && decoded.size >= cacheEntries) decoded.delete(decoded.keys().next().value as string);
     decoded.set(key, { value, token });
     return token;
   };

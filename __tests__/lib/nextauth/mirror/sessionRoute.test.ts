@@ -431,6 +431,33 @@ describe("the same cookie read again (decoded cookies are remembered)", () => {
     await store.close();
   });
 
+  /** Whether a read was answered from a remembered cookie: only those hand pages a frozen session. */
+  const rememberedRead = async (auth: ReturnType<typeof createTestAuth>, cookie: string) => {
+    const read = await auth.sessions.read({ headers: { cookie } }, res() as never);
+    if (read.status !== "signed-in") throw new Error(`expected signed-in, got ${read.status}`);
+    return Object.isFrozen(read.session);
+  };
+
+  it("keeps as many decoded cookies as configured, and lets go of the least recently read first", async () => {
+    const store = createMemoryStore();
+    await seedTokens(store);
+    const auth = createTestAuth({ store, env: { SESSION_COOKIE_CACHE_ENTRIES: "2" } });
+    const [a, b, c] = await Promise.all([validCookie(), validCookie(), validCookie()]);
+    expect([await rememberedRead(auth, a), await rememberedRead(auth, b), await rememberedRead(auth, a)]).toEqual([false, false, true]);
+    // c takes b's place: a was read more recently.
+    expect([await rememberedRead(auth, c), await rememberedRead(auth, a), await rememberedRead(auth, b)]).toEqual([false, true, false]);
+    await store.close();
+  });
+
+  it("decrypts every read when the cache is off (SESSION_COOKIE_CACHE_ENTRIES=0)", async () => {
+    const store = createMemoryStore();
+    await seedTokens(store);
+    const auth = createTestAuth({ store, env: { SESSION_COOKIE_CACHE_ENTRIES: "0" } });
+    const cookie = await validCookie();
+    expect([await rememberedRead(auth, cookie), await rememberedRead(auth, cookie), await rememberedRead(auth, cookie)]).toEqual([false, false, false]);
+    await store.close();
+  });
+
   it("still refuses it once the cookie itself has expired", async () => {
     const store = createMemoryStore();
     await seedTokens(store);
