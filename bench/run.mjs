@@ -39,16 +39,18 @@ const CONFIG = {
   burstSizes: [20, 200],
   // Rows 1c-2d, 6b: pools of distinct signed-in sessions, each request taking the next cookie (issue 20).
   pools: (process.env.BENCH_POOLS ?? "1000,3000").split(",").map(Number).filter((n) => n > 0),
+  // Row 1e: the largest pool again, on an instance that keeps this many decoded cookies (SESSION_COOKIE_CACHE_ENTRIES).
+  cachedPoolEntries: num("BENCH_CACHED_POOL_ENTRIES", 4000),
   signInConcurrency: num("BENCH_SIGNIN_CONCURRENCY", 8),
   // Access tokens (and SSO idle) outlive the throughput rows, so no read there refreshes; rows 4 and 4b restart the
   // provider with short lifespans to measure refreshes.
   throughputTokenTtlS: 3600,
-  ports: { apps: [3201, 3202, 3203, 3204], idp: 8280, redis: 6480 },
+  ports: { apps: [3201, 3202, 3203, 3204, 3205], idp: 8280, redis: 6480 },
 };
 const PUBLIC_URL = `http://localhost:${CONFIG.ports.apps[0]}`;
 const ISSUER = `http://localhost:${CONFIG.ports.idp}/realms/nextjs`;
 const IDP_ORIGIN = `http://localhost:${CONFIG.ports.idp}`;
-const APP = Object.fromEntries(["memory", "local", "redis", "redis2"].map((k, i) => [k, `http://localhost:${CONFIG.ports.apps[i]}`]));
+const APP = Object.fromEntries(["memory", "local", "redis", "redis2", "memoryCached"].map((k, i) => [k, `http://localhost:${CONFIG.ports.apps[i]}`]));
 const idpControl = idpControlOf(IDP_ORIGIN);
 // Only next-auth's cookie name prefix; no cookie or token value is ever printed.
 const hasUser = (status, body) => status === 200 && /"user"\s*:/.test(body);
@@ -69,7 +71,7 @@ async function build() {
 const startIdp = (env) => startIdpServer({ port: CONFIG.ports.idp, appUrl: PUBLIC_URL, env });
 const startRedis = () => startRedisServer({ port: CONFIG.ports.redis });
 // Every instance sits behind one public URL, the redirect URI registered at the IdP (as in e2e/).
-const startApp = (url, { redisUrl, federatedLogout = true } = {}) =>
+const startApp = (url, { redisUrl, federatedLogout = true, cookieCacheEntries } = {}) =>
   startAppServer({
     url,
     distDir: DIST_DIR,
@@ -83,6 +85,7 @@ const startApp = (url, { redisUrl, federatedLogout = true } = {}) =>
       logoutTimeoutMs: CONFIG.logoutTimeoutMs,
       federatedLogout,
       redisUrl,
+      cookieCacheEntries,
       }),
     },
   });
@@ -136,6 +139,7 @@ async function throughputRows(sessions, procs, pools) {
   const cookie = (s) => ({ cookie: s.cookieHeader });
   const cpuOf = (...handles) => () => handles.reduce((sum, h) => sum + groupCpuMs(h.child.pid), 0);
   const memoryCpu = cpuOf(procs.memory);
+  const cachedCpu = cpuOf(procs.memoryCached);
   // With Redis, the store's own CPU is part of the cost.
   const redisCpu = cpuOf(procs.redis, procs.redisServer);
   const targets = [
@@ -162,6 +166,13 @@ async function throughputRows(sessions, procs, pools) {
         { key: `unguardedPool${n}`, url: `${APP.memory}/bench/profile-unguarded`, cookiePool, cpuMs: memoryCpu },
       ];
     }),
+    // Row 1e: the largest pool on an instance that keeps a decoded cookie for each of its sessions.
+    ...(pools.memoryCached.length
+      ? [
+          { key: "healthPoolCached", url: `${APP.memoryCached}/api/health`, cookiePool: pools.memoryCached.map((s) => s.cookieHeader), cpuMs: cachedCpu },
+          { key: "sessionPoolCached", url: `${APP.memoryCached}/api/auth/session`, cookiePool: pools.memoryCached.map((s) => s.cookieHeader), cpuMs: cachedCpu },
+        ]
+      : []),
     // Row 6b: the largest pool on a Redis instance, against the bare route of that instance with the same cookies.
     ...(pools.redis.length
       ? [
@@ -170,7 +181,7 @@ async function throughputRows(sessions, procs, pools) {
         ]
       : []),
   ];
-  const logOffsets = { memory: procs.memory.output().length, redis: procs.redis.output().length };
+  const logOffsets = Object.fromEntries(["memory", "memoryCached", "redis"].map((where) => [where, procs[where].output().length]));
   const runs = Object.fromEntries(targets.map((t) => [t.key, []]));
   for (const target of targets) {
     await throughput({ ...target, connections: CONFIG.connections, durationS: CONFIG.warmupS });
@@ -191,7 +202,7 @@ async function throughputRows(sessions, procs, pools) {
   await expectSignedIn(APP.redis, sessions.redis, "after the throughput runs");
   // A pooled read that answered "signed out" would still be a 200: every pooled session must still be signed in, and
   // no read may have ended, refused or refreshed one (the app logs each).
-  for (const [where, url, pool] of [["memory", APP.memory, pools.memory], ["redis", APP.redis, pools.redis]]) {
+  for (const [where, url, pool] of [["memory", APP.memory, pools.memory], ["memoryCached", APP.memoryCached, pools.memoryCached], ["redis", APP.redis, pools.redis]]) {
     await inTurns(pool, (session, i) => expectSignedIn(url, session, `pooled session ${i} (${where})`));
     const trouble = procs[where].output().slice(logOffsets[where]).match(READ_TROUBLE);
     if (trouble) throw new Error(`pooled reads on the ${where} instance logged ${trouble.length} problem line(s), e.g. ${trouble[0]}`);
@@ -221,6 +232,14 @@ async function throughputRows(sessions, procs, pools) {
         },
       ]),
     ),
+    pooledCached: pools.memoryCached.length
+      ? {
+          size: pools.memoryCached.length,
+          cacheEntries: CONFIG.cachedPoolEntries,
+          sessionVsHealth: ratio("sessionPoolCached", "healthPoolCached"),
+          sessionVsHealthCpu: cpuRatio("sessionPoolCached", "healthPoolCached"),
+        }
+      : null,
     pooledRedis: pools.redis.length
       ? {
           size: pools.redis.length,
@@ -452,7 +471,7 @@ async function main() {
   for (const port of [...CONFIG.ports.apps, CONFIG.ports.idp, CONFIG.ports.redis]) await assertPortFree(port);
   await build();
 
-  say("starting redis-server, the identity provider and four app instances ...");
+  say("starting redis-server, the identity provider and five app instances ...");
   const redis = await startRedis();
   let idp = await startIdp({ IDP_ACCESS_TOKEN_TTL_S: String(CONFIG.throughputTokenTtlS), IDP_SSO_IDLE_S: String(2 * CONFIG.throughputTokenTtlS) });
   const apps = {
@@ -460,6 +479,7 @@ async function main() {
     local: await startApp(APP.local, { federatedLogout: false }),
     redis: await startApp(APP.redis, { redisUrl: redis.url }),
     redis2: await startApp(APP.redis2, { redisUrl: redis.url }),
+    memoryCached: await startApp(APP.memoryCached, { cookieCacheEntries: CONFIG.cachedPoolEntries }),
   };
   const all = () => [redis, idp, ...Object.values(apps)];
 
@@ -475,11 +495,15 @@ async function main() {
     await expectSignedIn(APP.memory, alice, "alice (memory store)");
     await expectSignedIn(APP.redis, redisSession, "alice (Redis store)");
     const largest = Math.max(0, ...CONFIG.pools);
-    say(`rows 1c-2d, 6b: signing in ${largest} distinct sessions on the memory instance and ${largest} on a Redis instance (${CONFIG.signInConcurrency} at a time) ...`);
+    say(`rows 1c-2d, 1e, 6b: signing in ${largest} distinct sessions on each of two memory instances and on a Redis instance (${CONFIG.signInConcurrency} at a time) ...`);
     const signInStarted = Date.now();
-    const pools = { memory: await signInMany(APP.memory, USERS.alice, largest), redis: await signInMany(APP.redis, USERS.alice, largest) };
+    const pools = {
+      memory: await signInMany(APP.memory, USERS.alice, largest),
+      memoryCached: await signInMany(APP.memoryCached, USERS.alice, largest),
+      redis: await signInMany(APP.redis, USERS.alice, largest),
+    };
     const poolSignInS = round((Date.now() - signInStarted) / 1000, 1);
-    say(`  signed in ${2 * largest} sessions in ${poolSignInS} s`);
+    say(`  signed in ${3 * largest} sessions in ${poolSignInS} s`);
     const load = await throughputRows({ memory: alice, redis: redisSession }, { ...apps, redisServer: redis }, pools);
     load.poolSignInS = poolSignInS;
 

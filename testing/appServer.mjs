@@ -34,7 +34,7 @@ const nextBinOf = (appDir) => (appDir === ROOT ? NEXT_BIN : path.join(appDir, "n
  * }} settings `publicUrl` is NEXTAUTH_URL, the one URL every instance sits behind
  * @returns {Record<string, string>}
  */
-export function appEnv({ publicUrl, issuer, secret, redisUrl = "", logoutTimeoutMs, refreshWaitMs, federatedLogout, reauthMaxAgeS }) {
+export function appEnv({ publicUrl, issuer, secret, redisUrl = "", logoutTimeoutMs, refreshWaitMs, federatedLogout, reauthMaxAgeS, cookieCacheEntries }) {
   return {
     NEXTAUTH_URL: publicUrl,
     NEXTAUTH_SECRET: secret,
@@ -46,6 +46,7 @@ export function appEnv({ publicUrl, issuer, secret, redisUrl = "", logoutTimeout
     ...(refreshWaitMs === undefined ? {} : { KEYCLOAK_REFRESH_WAIT_MS: String(refreshWaitMs) }),
     ...(federatedLogout === undefined ? {} : { KEYCLOAK_FEDERATED_LOGOUT: String(federatedLogout) }),
     ...(reauthMaxAgeS === undefined ? {} : { KEYCLOAK_REAUTH_MAX_AGE_S: String(reauthMaxAgeS) }),
+    ...(cookieCacheEntries === undefined ? {} : { SESSION_COOKIE_CACHE_ENTRIES: String(cookieCacheEntries) }),
   };
 }
 
