@@ -134,9 +134,9 @@ export function createSessionReader(config: {
         if (Object.isFrozen(token) && typeof token.signedInAtMs === "number") sessions.set(token, deepFreeze(session));
       }
       if (CHANGING_FIELDS.some((field) => before[field] !== token[field])) {
-        const nowS = Math.floor(nowMs / 1000);
+        // The codec caps `exp` at the same end: it takes the session's maximum age, as next-auth's encode does.
         const endS = Math.floor(sessionEndMs(token, nowMs) / 1000);
-        const value = encodeSessionToken(token, secret, endS - nowS);
+        const value = encodeSessionToken(token, secret, sessionMaxAgeS);
         setSessionCookies(res, chunkValue(chunks.names, cookie.name, value, new Date(endS * 1000)), cookie);
       }
       if (options.events?.session) await options.events.session({ session, token });

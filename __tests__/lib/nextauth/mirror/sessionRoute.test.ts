@@ -251,6 +251,29 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
     expect(readPath.names).toEqual(library.names);
     expect(readPath.expires).toBe(new Date(sessionToken().signedInAtMs! + SESSION_MAX_AGE_S * 1000).toUTCString());
     expect(answers.readPath.sessionCookies[0]).toMatch(/; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    // The claim that decides the next read: the session's end, as next-auth's own route writes it.
+    const endS = Math.floor((sessionToken().signedInAtMs! + SESSION_MAX_AGE_S * 1000) / 1000);
+    expect((await decodeSessionToken(readPath.value, SECRET)).exp).toBe(endS);
+    expect((await decodeSessionToken(library.value, SECRET)).exp).toBe(endS);
+  });
+
+  it("keeps a session refreshed late in its life signed in at the next read (the rewritten cookie ends with the session)", async () => {
+    const store = createMemoryStore();
+    await seedTokens(store, -1);
+    server.use(http.post(ENDPOINTS.token, refreshed));
+    const auth = createTestAuth({ store });
+    // Six of the session's ten hours are over.
+    let cookie = await validCookie({ signedInAtMs: Date.now() - 6 * 60 * 60 * 1000 });
+    for (let read = 0; read < 2; read++) {
+      const written: string[] = [];
+      const res = { getHeader: () => undefined, setHeader: (_name: string, value: string[]) => written.push(...value) };
+      expect(await auth.sessions.read({ headers: { cookie } }, res as never)).toMatchObject({ status: "signed-in" });
+      if (read === 0) {
+        expect(written).toHaveLength(1);
+        cookie = `${COOKIE}=${writtenCookie(written).value}`;
+      }
+    }
+    await store.close();
   });
 
   it("writes the newer refresh token another instance stored, without a refresh of its own", async () => {
