@@ -20,8 +20,8 @@ const nextBinOf = (appDir) => (appDir === ROOT ? NEXT_BIN : path.join(appDir, "n
 
 /**
  * The app's environment (README, Configuration) for a test instance; the realm's client credentials.
- * Optional settings left out keep the app's defaults. REDIS_URL is always set, so an instance never picks
- * up a store from the caller's environment.
+ * Optional settings left out keep the app's defaults. REDIS_URL and SESSION_COOKIE_CACHE_ENTRIES are always set
+ * (empty means the default), so an instance never picks up a store or a cache size from the caller's environment.
  * @param {{
  *   publicUrl: string,
  *   issuer: string,
@@ -31,6 +31,7 @@ const nextBinOf = (appDir) => (appDir === ROOT ? NEXT_BIN : path.join(appDir, "n
  *   refreshWaitMs?: number,
  *   federatedLogout?: boolean,
  *   reauthMaxAgeS?: number,
+ *   cookieCacheEntries?: number,
  * }} settings `publicUrl` is NEXTAUTH_URL, the one URL every instance sits behind
  * @returns {Record<string, string>}
  */
@@ -46,7 +47,7 @@ export function appEnv({ publicUrl, issuer, secret, redisUrl = "", logoutTimeout
     ...(refreshWaitMs === undefined ? {} : { KEYCLOAK_REFRESH_WAIT_MS: String(refreshWaitMs) }),
     ...(federatedLogout === undefined ? {} : { KEYCLOAK_FEDERATED_LOGOUT: String(federatedLogout) }),
     ...(reauthMaxAgeS === undefined ? {} : { KEYCLOAK_REAUTH_MAX_AGE_S: String(reauthMaxAgeS) }),
-    ...(cookieCacheEntries === undefined ? {} : { SESSION_COOKIE_CACHE_ENTRIES: String(cookieCacheEntries) }),
+    SESSION_COOKIE_CACHE_ENTRIES: cookieCacheEntries === undefined ? "" : String(cookieCacheEntries),
   };
 }
 

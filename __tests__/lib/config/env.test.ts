@@ -31,6 +31,7 @@ describe("parseEnv", () => {
     expect(env.KEYCLOAK_REFRESH_WAIT_MS).toBe(3000);
     expect(env.KEYCLOAK_FEDERATED_LOGOUT).toBe(true);
     expect(env.SESSION_COOKIE_CACHE_ENTRIES).toBe(1000);
+    expect(parseEnv({ ...valid, SESSION_COOKIE_CACHE_ENTRIES: "0" }).SESSION_COOKIE_CACHE_ENTRIES).toBe(0);
     expect(env.REDIS_URL).toBeUndefined();
     expect(Object.isFrozen(env)).toBe(true);
   });
@@ -63,6 +64,7 @@ describe("parseEnv", () => {
     ["KEYCLOAK_ISSUER", "http://localhost:8080/realms/nextjs#top", /KEYCLOAK_ISSUER must not carry a query or fragment/],
     ["KEYCLOAK_LOGOUT_TIMEOUT_MS", "60000", /KEYCLOAK_LOGOUT_TIMEOUT_MS must be a whole number from 100 to 10000/],
     ["SESSION_COOKIE_CACHE_ENTRIES", "-1", /SESSION_COOKIE_CACHE_ENTRIES must be a whole number from 0 to 1000000/],
+    ["SESSION_COOKIE_CACHE_ENTRIES", "1000001", /SESSION_COOKIE_CACHE_ENTRIES must be a whole number from 0 to 1000000/],
     ["KEYCLOAK_FEDERATED_LOGOUT", "maybe", /KEYCLOAK_FEDERATED_LOGOUT must be true or false/],
     ["REDIS_URL", "http://localhost:6379", /REDIS_URL must start with redis:\/\//],
     ["REDIS_URL", "redis://", /REDIS_URL names no host/],
