@@ -142,7 +142,12 @@ export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
     // The refresh token expires with Keycloak's SSO session (idle or max): so does the app session. session.maxAge
     // is enforced here from the sign-in time, whatever expiry a cookie (or next-auth's own rolling one) carries.
     const nowMs = clock.nowMs();
-    if (token.refresh_expires_at && nowMs >= token.refresh_expires_at * 1000) throw new SessionEndedError("expired");
+    if (token.refresh_expires_at && nowMs >= token.refresh_expires_at * 1000) {
+      // The cookie can lag behind a refresh that extended the session (one answered after the request stopped
+      // waiting, or a Set-Cookie the browser never got): the stored idle end is the newest.
+      const storedIdleEndS = parseTokenState(rawTokens)?.refreshExpiresAt;
+      if (!storedIdleEndS || nowMs >= storedIdleEndS * 1000) throw new SessionEndedError("expired");
+    }
     if (token.signedInAtMs && nowMs >= absoluteEndMs(token.signedInAtMs, deps.sessionMaxAgeS)) throw new SessionEndedError("expired");
 
     const known = answers.get(token);
@@ -167,8 +172,9 @@ export function createSessionLifecycle(deps: LifecycleDeps): SessionLifecycle {
         log.info("SESSION_TOKENS_FRESH", { session: shortId(sessionId) });
       } catch (error) {
         if (isAppError(error, "REFRESH_REFUSED")) {
-          await revocation.revoke({ sessionId }, "refresh-refused");
-          throw new SessionEndedError("refresh-refused");
+          // A sign-out while the refresh ran is why Keycloak refused it: that reason stands.
+          const { previous } = await revocation.revoke({ sessionId }, "refresh-refused");
+          throw new SessionEndedError(previous ?? "refresh-refused");
         }
         if (!isAppError(error)) {
           // A bug, not an outage: reported as unknown with its stack, and the session is kept for the next request.

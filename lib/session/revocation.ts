@@ -121,10 +121,18 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
     return generation;
   };
 
+  /** Whether the store already holds a later user-wide mark than `value` (one written while this instance was cut off). */
+  const laterSubMarkStored = async (key: string, value: string) => {
+    if (!key.startsWith(storeKeys.revokedSub(""))) return false;
+    const stored = await store.get(key);
+    return stored !== null && Number(stored.split(" ")[0]) >= Number(value.split(" ")[0]);
+  };
+
   const flush = async () => {
     for (const [key, entry] of [...kept]) {
       const remainingMs = entry.expiresAtMs - clock.nowMs();
-      if (remainingMs > 0) await store.set(key, entry.value, remainingMs);
+      // A user-wide mark ends sessions signed in before its time: an older one must not replace a newer one.
+      if (remainingMs > 0 && !(await laterSubMarkStored(key, entry.value))) await store.set(key, entry.value, remainingMs);
       kept.delete(key);
       log.info("REVOCATION_WRITTEN", { key: key.split(":").slice(0, 2).join(":"), behaviour: "kept while the store was down" });
     }
@@ -150,14 +158,15 @@ export function createRevocation(deps: { store: KeyValueStore; clock: Clock; ses
           return { recorded: "store", first: true, announce: announced(true) };
         }
         if (await store.setIfAbsent(key, value, ttlMs)) return { recorded: "store", first: true, announce: announced(true) };
-        // Already over: say why it was, and record the latest reason (a sign-out after a refused refresh, say).
+        // Already over: say why it was, and record a later sign-out (after a refused refresh, say). A refused refresh
+        // never replaces a reason: it is what any earlier end makes Keycloak answer.
         const previous = ((await store.get(key)) ?? undefined) as EndReason | undefined;
-        if (previous !== reason) await store.set(key, value, ttlMs);
+        if (previous !== reason && reason !== "refresh-refused") await store.set(key, value, ttlMs);
         return { recorded: "store", first: false, previous };
       } catch (error) {
         if (!isAppError(error, "STORE_UNAVAILABLE")) throw error;
         const previous = keptValue(key);
-        kept.set(key, { value, expiresAtMs: clock.nowMs() + ttlMs });
+        if (previous === null || reason !== "refresh-refused") kept.set(key, { value, expiresAtMs: clock.nowMs() + ttlMs });
         log.error("REVOCATION_KEPT", {
           by: Object.keys(target)[0],
           reason,

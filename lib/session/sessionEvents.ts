@@ -134,6 +134,13 @@ export function createSessionEvents(deps: { store: KeyValueStore; revocation: Re
       };
       const timer = schedule(session.idleEndMs);
       watchers.set(id, { session, onEnded, timer });
+      // The read that opened the stream asked the store before this watch listened: a revocation in between (a
+      // refresh can hold the read for seconds) was sent to nobody. Asked once more now; a store that is down leaves
+      // it to the subscription's recheck when the store is back.
+      revocation.check(session).then(
+        ({ ended }) => ended && end(id, ended),
+        () => undefined,
+      );
       return () => {
         const watcher = watchers.get(id);
         if (watcher) clearTimeout(watcher.timer);

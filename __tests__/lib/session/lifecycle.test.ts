@@ -124,7 +124,16 @@ describe("continue (every session read)", () => {
 
   it("ends the session when Keycloak's refresh window (SSO idle or max) has closed", async () => {
     const token = { ...(await signedIn()), refresh_expires_at: nowS() - 1 };
+    const state = JSON.parse((await store.get(storeKeys.tokens(token.sessionId!)))!);
+    await store.set(storeKeys.tokens(token.sessionId!), JSON.stringify({ ...state, refreshExpiresAt: nowS() - 1 }), 60_000);
     await ended(lifecycle.continue(token), "expired");
+  });
+
+  it("keeps a session whose cookie missed the refresh that moved Keycloak's idle end, and hands on the new end", async () => {
+    const signed = await signedIn();
+    const storedIdleEndS = JSON.parse((await store.get(storeKeys.tokens(signed.sessionId!)))!).refreshExpiresAt;
+    const token = { ...signed, refresh_expires_at: nowS() - 1 };
+    await expect(lifecycle.continue(token)).resolves.toMatchObject({ error: undefined, refresh_expires_at: storedIdleEndS });
   });
 
   it("ends the session once session.maxAge has passed since sign-in, however active it was", async () => {
@@ -174,6 +183,20 @@ describe("continue (every session read)", () => {
     server.use(http.post(ENDPOINTS.token, () => HttpResponse.json({ error: "invalid_grant", error_description: "Session not active" }, { status: 400 })));
     await ended(lifecycle.continue(token), "refresh-refused");
     expect(await store.get(storeKeys.revokedSession(token.sessionId!))).toBe("refresh-refused");
+  });
+
+  it("keeps a sign-out's reason when the sign-out made Keycloak refuse a refresh already under way", async () => {
+    const token = await signedIn(-1);
+    const revocation = createRevocation({ store, clock: { nowMs: () => Date.now() }, sessionMaxAgeS: SESSION_MAX_AGE_S });
+    server.use(
+      http.post(ENDPOINTS.token, async () => {
+        // Another tab signs out while this read's refresh is at Keycloak.
+        await revocation.revoke({ sessionId: token.sessionId! }, "signed-out");
+        return HttpResponse.json({ error: "invalid_grant", error_description: "Session not active" }, { status: 400 });
+      }),
+    );
+    await ended(lifecycle.continue(token), "signed-out");
+    expect(await store.get(storeKeys.revokedSession(token.sessionId!))).toBe("signed-out");
   });
 
   it("keeps the session but reports RefreshAccessTokenError when Keycloak is unreachable", async () => {

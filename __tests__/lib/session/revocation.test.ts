@@ -142,6 +142,19 @@ describe("revocation core", () => {
       expect((await b.check(alice)).ended).toBe("keycloak-logout");
     });
 
+    it("does not move a user-wide revocation back in time when another instance wrote a later one meanwhile", async () => {
+      store.down = true;
+      await a.revoke({ sub: "user-1" }, "signed-out-everywhere");
+      store.down = false;
+      clock.advance(60_000);
+      // Signed in after A's revocation, then ended by "Sign out everywhere" on B while A was cut off.
+      const phone = await session({ sessionId: "s-phone", sid: "kc-phone" });
+      clock.advance(1000);
+      await b.revoke({ sub: "user-1" }, "signed-out-everywhere");
+      await a.flush();
+      expect((await b.check(phone)).ended).toBe("signed-out-everywhere");
+    });
+
     it("fails closed while the store is down and it has something to write", async () => {
       store.down = true;
       await a.revoke({ sessionId: "s-1" }, "signed-out");

@@ -44,11 +44,22 @@ describe("session events", () => {
     expect(b.events.watching).toBe(0);
   });
 
+  it("tells a stream whose session was revoked after the read that opened it but before it was watched", async () => {
+    const { a, b } = instances();
+    const generation = await a.revocation.generation();
+    // B's read found the session signed in; A's sign-out lands before B's stream starts watching.
+    await a.revocation.revoke({ sessionId: "s-1" }, "signed-out");
+    const reason = await until<string>((resolve) => b.events.watch({ sessionId: "s-1", generation, absoluteEndMs: Date.now() + 60_000 }, resolve));
+    expect(reason).toBe("signed-out");
+    expect(b.events.watching).toBe(0);
+  });
+
   it("ends a session at its absolute end without any request", async () => {
     const { a } = instances();
+    const generation = await a.revocation.generation();
     const started = Date.now();
     const reason = await until<string>((resolve) =>
-      a.events.watch({ sessionId: "s-1", generation: "g", absoluteEndMs: started + 150 }, resolve),
+      a.events.watch({ sessionId: "s-1", generation, absoluteEndMs: started + 150 }, resolve),
     );
     expect(reason).toBe("expired");
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);

@@ -54,7 +54,12 @@ function sessionToken(overrides: Partial<JWT> = {}): JWT {
 }
 
 /** What the server keeps for that session; `accessExpiresInS` below the margin makes it due for refresh. */
-async function seedTokens(store: KeyValueStore, accessExpiresInS = 300, expiresAt = nowS() + accessExpiresInS): Promise<void> {
+async function seedTokens(
+  store: KeyValueStore,
+  accessExpiresInS = 300,
+  expiresAt = nowS() + accessExpiresInS,
+  refreshExpiresAt = nowS() + 1800,
+): Promise<void> {
   await store.set(storeKeys.generation, GENERATION, 600_000);
   await saveTokenState(
     store,
@@ -64,7 +69,7 @@ async function seedTokens(store: KeyValueStore, accessExpiresInS = 300, expiresA
       expiresAt,
       lifetimeS: 300,
       refreshToken: "rt-1",
-      refreshExpiresAt: nowS() + 1800,
+      refreshExpiresAt,
       roles: { realm: ["user"], client: ["viewer"] },
     },
     60_000,
@@ -311,14 +316,15 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
   });
 
   it.each([
-    ["expired itself", () => validCookie({}, SECRET, -60)],
-    ["outlived Keycloak's refresh window", () => validCookie({ refresh_expires_at: nowS() - 1 })],
-    ["outlived session.maxAge since sign-in", () => validCookie({ signedInAtMs: Date.now() - SESSION_MAX_AGE_S * 1000 - 1000 })],
-    ["was tampered with", async () => (await validCookie()).replace(/\.(.)([^.]{20})/, (_m, c: string, rest: string) => `.${c === "A" ? "B" : "A"}${rest}`)],
-    ["was encrypted with a foreign secret", () => validCookie({}, "a-foreign-secret-that-is-long-enough-0123")],
-    ["is not a JWE at all", async () => `${COOKIE}=not-a-jwe`],
-  ])("treats a cookie that %s as a signed-out visitor, as next-auth does", async (_state, cookie) => {
-    const answers = await bothAnswers({ cookie: await cookie(), seed: (store) => seedTokens(store) });
+    ["expired itself", () => validCookie({}, SECRET, -60), undefined],
+    // The server's tokens went with it: no refresh moved the window since.
+    ["outlived Keycloak's refresh window", () => validCookie({ refresh_expires_at: nowS() - 1 }), nowS() - 1],
+    ["outlived session.maxAge since sign-in", () => validCookie({ signedInAtMs: Date.now() - SESSION_MAX_AGE_S * 1000 - 1000 }), undefined],
+    ["was tampered with", async () => (await validCookie()).replace(/\.(.)([^.]{20})/, (_m, c: string, rest: string) => `.${c === "A" ? "B" : "A"}${rest}`), undefined],
+    ["was encrypted with a foreign secret", () => validCookie({}, "a-foreign-secret-that-is-long-enough-0123"), undefined],
+    ["is not a JWE at all", async () => `${COOKIE}=not-a-jwe`, undefined],
+  ])("treats a cookie that %s as a signed-out visitor, as next-auth does", async (_state, cookie, storedIdleEndS: number | undefined) => {
+    const answers = await bothAnswers({ cookie: await cookie(), seed: (store) => seedTokens(store, 300, nowS() + 300, storedIdleEndS) });
     expectSameAnswer(answers);
     expect(answers.readPath.json).toBe("{}");
     expect(answers.readPath.sessionCookies).toEqual(answers.library.sessionCookies);
