@@ -77,7 +77,7 @@ export function createAuth(deps: AuthDeps): Auth {
   });
   revocation.onStoreReset(() => logoutQueue.forgetStored());
   const lifecycle = createSessionLifecycle({ keycloak, store, revocation, clock, refreshWaitMs: env.KEYCLOAK_REFRESH_WAIT_MS, sessionMaxAgeS });
-  const signOutDeps = { keycloak, revocation, queue: logoutQueue, clock, federated: env.KEYCLOAK_FEDERATED_LOGOUT };
+  const signOutDeps = { keycloak, revocation, queue: logoutQueue, store, clock, federated: env.KEYCLOAK_FEDERATED_LOGOUT };
   const endSession = (token: Parameters<typeof signOut>[0]) => signOut(token, signOutDeps);
   const optionParts = {
     keycloak,

@@ -36,9 +36,13 @@ export async function acceptBackchannelLogout(
     return { ok: false, error: new AppError("LOGOUT_TOKEN_INVALID", "jti already used (replay)") };
   }
   const target = claims.sid ? { sid: claims.sid } : { sub: claims.sub as string };
-  // Caused by this user's own "Sign out everywhere" (lib/session/signOutEverywhere.ts): the session ends with that reason.
+  // Caused by this user's own "Sign out everywhere" (lib/session/signOutEverywhere.ts), or by a sign-out of this app
+  // (lib/session/signOut.ts): the session ends with that reason. A sign-out tells the browser's tabs itself, once it
+  // is over, so this revocation is not announced.
   const everywhere = claims.sub ? await bestEffort(() => store.get(storeKeys.everywhereUnderWay(claims.sub as string))) : null;
-  const { recorded } = await deps.revocation.revoke(target, everywhere ? "signed-out-everywhere" : "keycloak-logout");
+  const signingOut = !everywhere && claims.sid ? await bestEffort(() => store.get(storeKeys.signOutUnderWay(claims.sid as string))) : null;
+  const reason = everywhere ? "signed-out-everywhere" : signingOut ? "signed-out" : "keycloak-logout";
+  const { recorded } = await deps.revocation.revoke(target, reason, { deferAnnouncement: Boolean(signingOut) });
   const replayTtlMs = Math.max(1000, (claims.exp + 60) * 1000 - Date.now());
   await bestEffort(() => store.setIfAbsent(jtiKey, "1", replayTtlMs));
   log.info("BACKCHANNEL_LOGOUT_ACCEPTED", { by: claims.sid ? "sid" : "sub", recorded });

@@ -3,8 +3,13 @@ import type { Clock } from "../clock";
 import type { KeycloakClientConfig } from "../keycloak/keycloakClient";
 import { keycloakLogout } from "../keycloakLogout";
 import { describeError, log, shortId } from "../log";
+import type { KeyValueStore } from "../store/keyValueStore";
 import type { LogoutQueue } from "./logoutQueue";
 import type { Revocation } from "./revocation";
+import { storeKeys } from "./storeKeys";
+
+/** How much longer than the handshake's bound the under-way mark is kept (a back-channel call still in flight), ms. */
+const UNDER_WAY_MARGIN_MS = 5000;
 
 /** What a sign-out did at Keycloak. */
 export type SignOutOutcome =
@@ -22,6 +27,8 @@ export interface SignOutDeps {
   keycloak: Pick<KeycloakClientConfig, "issuer" | "clientId" | "logoutTimeoutMs">;
   revocation: Revocation;
   queue: LogoutQueue;
+  /** Where the sign-out says it is under way, for the back-channel logout it causes (lib/session/backchannelLogout.ts). */
+  store: KeyValueStore;
   clock: Clock;
   /** False turns the Keycloak handshake off (the local sign-out still happens). */
   federated: boolean;
@@ -64,7 +71,16 @@ export async function signOut(token: JWT | null | undefined, deps: SignOutDeps):
 async function endKeycloakSession(token: JWT, deps: SignOutDeps): Promise<SignOutOutcome> {
   if (!deps.federated || token.provider !== "keycloak" || !token.id_token) return { keycloak: "skipped" };
 
-  const result = await keycloakLogout(deps.keycloak, token.id_token);
+  // Keycloak sends its back-channel logout for this session while the handshake runs: that one is this sign-out,
+  // not an administrator's, and this sign-out tells the browser's tabs itself once it is over.
+  const underWay = token.sid ? storeKeys.signOutUnderWay(token.sid) : undefined;
+  if (underWay) await deps.store.set(underWay, "1", deps.keycloak.logoutTimeoutMs + UNDER_WAY_MARGIN_MS).catch(() => undefined);
+  let result;
+  try {
+    result = await keycloakLogout(deps.keycloak, token.id_token);
+  } finally {
+    if (underWay) await deps.store.delete(underWay).catch(() => undefined);
+  }
   if (result.ok) return { keycloak: "ended" };
   // A rejected hint will be rejected again; anything else may heal.
   if (result.reason === "REJECTED") return { keycloak: "may-live", queued: false };

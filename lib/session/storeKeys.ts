@@ -22,6 +22,8 @@ export const storeKeys = {
   pendingLogoutLock: (key: string) => `logout-pending:${key}:lock`,
   /** "Sign out everywhere" of this user is under way: Keycloak's back-channel logouts it causes say so. */
   everywhereUnderWay: (sub: string) => `signing-out-everywhere:${sub}`,
+  /** A sign-out of this app is ending that Keycloak session: the back-channel logout it causes says so. */
+  signOutUnderWay: (sid: string) => `signing-out:${sid}`,
   /** A back-channel logout token id already accepted (replay protection). */
   logoutJti: (jti: string) => `logout-jti:${jti}`,
 };

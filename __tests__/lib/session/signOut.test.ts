@@ -2,6 +2,7 @@ import { recordingResponse } from "@/testing/recordingResponse";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { http, HttpResponse } from "msw";
 import type { JWT } from "next-auth/jwt";
+import { acceptBackchannelLogout } from "@/lib/session/backchannelLogout";
 import { createLogoutQueue } from "@/lib/session/logoutQueue";
 import { createRevocation } from "@/lib/session/revocation";
 import { signOut, type SignOutDeps } from "@/lib/session/signOut";
@@ -9,6 +10,7 @@ import { storeKeys } from "@/lib/session/storeKeys";
 import type { KeyValueStore } from "@/lib/store/keyValueStore";
 import { createMemoryStore } from "@/lib/store/memoryStore";
 import { ENDPOINTS, testKeycloak } from "@/mocks/keycloak";
+import { logoutClaims, setupRealmKeys, signLogoutToken } from "@/mocks/logoutTokens";
 import { server } from "@/mocks/server";
 import { captureLogs } from "@/testing/captureLogs";
 import { setupMswServer } from "@/testing/mswLifecycle";
@@ -16,6 +18,7 @@ import { storeOutage } from "@/testing/storeOutage";
 import { createTestAuth, fakeClock } from "@/testing/testAuth";
 
 setupMswServer();
+const realm = setupRealmKeys();
 
 const SESSION_MAX_AGE_S = 3600;
 const token = { provider: "keycloak" as const, id_token: "id.token.value", sessionId: "session-1", sid: "kc-1" };
@@ -40,6 +43,7 @@ const deps = (overrides: Partial<SignOutDeps> & { over?: KeyValueStore } = {}): 
     keycloak,
     revocation: createRevocation({ store: over, clock, sessionMaxAgeS: SESSION_MAX_AGE_S }),
     queue: createLogoutQueue({ keycloak, store: over, clock, sessionMaxAgeS: SESSION_MAX_AGE_S }),
+    store: over,
     clock,
     federated: true,
     ...rest,
@@ -60,6 +64,28 @@ async function keycloakRequests(run: () => Promise<unknown>): Promise<string[]> 
 }
 
 describe("signOut", () => {
+  it("ends the session as a sign-out when Keycloak's back-channel logout arrives during the handshake, and tells the tabs once", async () => {
+    // The app's client with the realm's keys held locally, as the back-channel endpoint verifies them.
+    const keycloak = { ...testKeycloak(), signingKeys: async () => realm.keys };
+    const instance = deps({ keycloak });
+    const heard: string[] = [];
+    instance.revocation.onRevoked((_target, reason) => heard.push(reason));
+    server.use(
+      http.post(ENDPOINTS.logout, async () => {
+        // Keycloak calls the app's back-channel endpoint before it answers the end-session request.
+        const logoutToken = await signLogoutToken(logoutClaims({ sid: token.sid }), realm.realmKey.privateKey);
+        await expect(acceptBackchannelLogout(logoutToken, { keycloak, store, revocation: instance.revocation })).resolves.toMatchObject({ ok: true });
+        // Not announced as Keycloak's: the sign-out tells the tabs when it is over.
+        expect(heard).toEqual([]);
+        return HttpResponse.text("You are logged out");
+      }),
+    );
+    await expect(signOut(token, instance)).resolves.toEqual({ keycloak: "ended" });
+    expect(heard).toEqual(["signed-out"]);
+    expect(await store.get(storeKeys.revokedSid(token.sid))).toBe("signed-out");
+    expect(await store.get(storeKeys.signOutUnderWay(token.sid))).toBeNull();
+  });
+
   it("revokes the app session, then ends the Keycloak session, and says Keycloak confirmed", async () => {
     let hinted: string | null = null;
     server.use(
