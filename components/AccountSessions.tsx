@@ -19,6 +19,21 @@ async function failureOf(response: Response): Promise<Failure> {
   };
 }
 
+/** A request that got no answer at all (offline, a proxy that reset the connection): nothing reached the app. */
+const NETWORK_FAILURE: Failure = {
+  code: "NETWORK",
+  message: "The app could not be reached from this browser. Nothing was changed; check your connection and try again.",
+};
+
+/** fetch, with a request that never got an answer reported as a failure like any other. */
+async function request(input: string, init?: RequestInit): Promise<{ response: Response } | { failure: Failure }> {
+  try {
+    return { response: await fetch(input, init) };
+  } catch {
+    return { failure: NETWORK_FAILURE };
+  }
+}
+
 /** The page a sign out everywhere lands on, saying how many sessions it ended (pages/index.tsx reads it). */
 export const SIGNED_OUT_EVERYWHERE_PARAM = "signedOutEverywhere";
 
@@ -34,7 +49,9 @@ export function AccountSessions() {
   const [confirming, setConfirming] = useState(false);
 
   const load = useCallback(async () => {
-    const response = await fetch("/api/account/sessions");
+    const sent = await request("/api/account/sessions");
+    if ("failure" in sent) return setFailure(sent.failure);
+    const { response } = sent;
     if (response.ok) {
       setSessions(((await response.json()) as { sessions: AccountSession[] }).sessions);
       setFailure(null);
@@ -51,20 +68,21 @@ export function AccountSessions() {
 
   async function endOne(id: string) {
     setBusy(id);
-    const response = await fetch(`/api/account/sessions/${encodeURIComponent(id)}`, { method: "DELETE" });
+    const sent = await request(`/api/account/sessions/${encodeURIComponent(id)}`, { method: "DELETE" });
     setBusy(null);
-    if (response.ok) await load();
-    else setFailure(await failureOf(response));
+    if ("failure" in sent) setFailure(sent.failure);
+    else if (sent.response.ok) await load();
+    else setFailure(await failureOf(sent.response));
   }
 
   async function endEverywhere() {
     setBusy("everywhere");
-    const response = await fetch("/api/account/sign-out-everywhere", {
+    const sent = await request("/api/account/sign-out-everywhere", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: "{}",
     });
-    if (response.ok) {
+    if ("response" in sent && sent.response.ok) {
       // A full load, not a client-side push: the header and the page must both read the session that just ended.
       const count = String(sessions?.length ?? 0);
       // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- see above
@@ -73,7 +91,7 @@ export function AccountSessions() {
     }
     setBusy(null);
     setConfirming(false);
-    setFailure(await failureOf(response));
+    setFailure("failure" in sent ? sent.failure : await failureOf(sent.response));
   }
 
   const count = sessions?.length ?? 0;

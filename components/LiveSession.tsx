@@ -1,4 +1,5 @@
-import { useSession } from "next-auth/react";
+import type { Session } from "next-auth";
+import { getSession, useSession } from "next-auth/react";
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import type { SessionEndReason } from "@/types/sessionEnd";
 
@@ -10,6 +11,16 @@ const EndedContext = createContext<EndedBecause | null>(null);
 /** Why the session this page was showing has ended, or null while it lives. */
 export function useSessionEnded(): EndedBecause | null {
   return useContext(EndedContext);
+}
+
+/**
+ * next-auth's useSession, except that a session this page has learned is over reads as signed out at once: next-auth
+ * keeps its last session until its next refetch (focus, interval), so the header would go on showing the user.
+ */
+export function useLiveSession(): { data: Session | null; status: "authenticated" | "unauthenticated" | "loading" } {
+  const { data, status } = useSession();
+  const ended = useSessionEnded();
+  return ended ? { data: null, status: "unauthenticated" } : { data, status };
 }
 
 /** What the page says when its session ended, by reason. */
@@ -46,30 +57,42 @@ const REFUSED_RETRY_MS = [2_000, 10_000, 30_000, 60_000];
  * next-auth's refetch on focus and on an interval (pages/_app.tsx) still ends the session, without a reason.
  */
 export function LiveSessionProvider({ children }: { children: ReactNode }) {
-  const { status, update } = useSession();
-  const [ended, setEnded] = useState<EndedBecause | null>(null);
+  const { data, status } = useSession();
+  // Why a session ended, and which one: its `expires` (the absolute end) differs for every sign-in.
+  const [ended, setEnded] = useState<{ because: EndedBecause; expires: string | undefined } | null>(null);
   const wasSignedIn = useRef(false);
-  // useSession's update changes with every refetch; the stream must not be reopened for that.
-  const updateRef = useRef(update);
+  /** The `expires` of the last session this page showed. */
+  const shown = useRef<string | undefined>(undefined);
   useEffect(() => {
-    updateRef.current = update;
-  }, [update]);
+    if (data) shown.current = data.expires;
+  }, [data]);
+  /** The first reason heard is the one that ended the shown session; later news only confirms it. */
+  const end = (because: EndedBecause) =>
+    setEnded((previous) => (previous && previous.expires === shown.current ? previous : { because, expires: shown.current }));
+  const endRef = useRef(end);
+  useEffect(() => {
+    endRef.current = end;
+  });
 
   useEffect(() => {
     if (status === "authenticated") wasSignedIn.current = true;
     // A refetch (focus, interval, another tab's sign-out) found the session gone before any stream said why.
-    else if (status === "unauthenticated" && wasSignedIn.current) setEnded((current) => current ?? "ended");
+    else if (status === "unauthenticated" && wasSignedIn.current) endRef.current("ended");
   }, [status]);
 
+  // Signed in again (here, or in another tab and refetched here): a notice about the session before is over.
+  const current = ended && (!data || data.expires === ended.expires) ? ended : null;
+  const over = current !== null;
   useEffect(() => {
-    if (status !== "authenticated") return;
+    // Once over, nothing is watched until a new session is confirmed: the server would only say "ended" again.
+    if (status !== "authenticated" || over) return;
     const stop = new AbortController();
     const channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel(CHANNEL);
     const learn = (reason: SessionEndReason | undefined) => {
-      // The first reason heard is the one that ended the session; later news only confirms it.
-      setEnded((current) => current ?? reason ?? "ended");
-      // Through next-auth's own route: the cookie is cleared and useSession becomes unauthenticated.
-      void updateRef.current();
+      endRef.current(reason ?? "ended");
+      // The read clears the cookie; next-auth tells the browser's other tabs to refetch (this tab's useSession keeps
+      // its last session until its own refetch: useLiveSession reads as signed out meanwhile).
+      void getSession().catch(() => undefined);
     };
     if (channel) channel.onmessage = (event: MessageEvent<{ reason?: SessionEndReason }>) => learn(event.data.reason);
 
@@ -108,7 +131,7 @@ export function LiveSessionProvider({ children }: { children: ReactNode }) {
       stop.abort();
       channel?.close();
     };
-  }, [status]);
+  }, [status, over]);
 
-  return <EndedContext.Provider value={ended}>{children}</EndedContext.Provider>;
+  return <EndedContext.Provider value={current?.because ?? null}>{children}</EndedContext.Provider>;
 }

@@ -1,5 +1,5 @@
-import { useSession } from "next-auth/react";
 import { AuthButton } from "./AuthButton";
+import { useLiveSession } from "./LiveSession";
 
 /** Up to two initials of a name ("Alice Liddell" → "AL"), for the avatar. */
 export function initialsOf(name: string): string {
@@ -13,7 +13,7 @@ export function initialsOf(name: string): string {
 
 /** The header's right side: who is signed in (avatar and name; the name hides on a phone) and Sign in or Sign out. */
 export function UserMenu() {
-  const { data: session } = useSession();
+  const { data: session } = useLiveSession();
   const name = session?.user?.name ?? session?.user?.email ?? undefined;
   return (
     <div className="user-menu">

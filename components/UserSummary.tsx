@@ -1,10 +1,11 @@
-import { signOut, useSession } from "next-auth/react";
+import { signOut } from "next-auth/react";
 import { BusyButton } from "./BusyButton";
+import { useLiveSession } from "./LiveSession";
 import { sessionErrorMessage } from "./sessionErrorMessage";
 
 /** Who is signed in (name and email), or that nobody is, or why the session could not be confirmed. */
 export function UserSummary() {
-  const { data: session, status } = useSession();
+  const { data: session, status } = useLiveSession();
   if (status === "loading") return <p>Checking your session…</p>;
   if (session?.error) {
     // The cookie is kept through an outage; signing out here ends it (and Keycloak's session) for good.

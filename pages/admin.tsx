@@ -1,4 +1,5 @@
 import type { GetServerSideProps } from "next";
+import type { Session } from "next-auth";
 import { Layout } from "@/components/Layout";
 import { PasswordNeeded } from "@/components/PasswordNeeded";
 import type { SessionUser } from "@/lib/nextauth/guardPage";
@@ -6,7 +7,8 @@ import { getAuth } from "@/lib/processAuth";
 
 const REQUIRED_ROLE = "admin";
 
-type AdminProps = { user: SessionUser; outcome: "allowed" | "forbidden" | "reauth-failed"; maxAuthAgeS: number };
+/** `session` is for the app's SessionProvider (pages/_app.tsx), not for the page. */
+type AdminProps = { user: SessionUser; session: Session; outcome: "allowed" | "forbidden" | "reauth-failed"; maxAuthAgeS: number };
 
 /** A sensitive page: the realm role `admin`, and a password entered within KEYCLOAK_REAUTH_MAX_AGE_S. */
 export default function Admin({ user, outcome, maxAuthAgeS }: AdminProps) {
@@ -42,5 +44,5 @@ export const getServerSideProps: GetServerSideProps<AdminProps> = async (context
   const maxAuthAgeS = getAuth().env.KEYCLOAK_REAUTH_MAX_AGE_S;
   const guard = await getAuth().guardPage(context, { realmRole: REQUIRED_ROLE, maxAuthAgeS });
   if (guard.kind === "redirect") return { redirect: guard.redirect };
-  return { props: { user: guard.user, outcome: guard.kind, maxAuthAgeS } };
+  return { props: { user: guard.user, session: guard.session, outcome: guard.kind, maxAuthAgeS } };
 };

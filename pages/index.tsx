@@ -1,10 +1,10 @@
 import type { GetServerSideProps } from "next";
 import type { Session } from "next-auth";
-import { useSession } from "next-auth/react";
 import Link from "next/link";
 import { useRouter } from "next/router";
 import { SIGNED_OUT_EVERYWHERE_PARAM } from "@/components/AccountSessions";
 import { Layout } from "@/components/Layout";
+import { useLiveSession } from "@/components/LiveSession";
 import { UserSummary } from "@/components/UserSummary";
 import { getEnv } from "@/lib/config/env";
 import { getAuth } from "@/lib/processAuth";
@@ -24,7 +24,7 @@ interface HomeProps {
 
 /** The home page explains the demo in one screen: what to try, and with whom. */
 export default function Home({ consoleUrl }: HomeProps) {
-  const { data: session } = useSession();
+  const { data: session } = useLiveSession();
   const signedIn = Boolean(session?.user);
   const ended = Number(useRouter().query[SIGNED_OUT_EVERYWHERE_PARAM]);
   return (

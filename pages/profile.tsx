@@ -1,4 +1,5 @@
 import type { GetServerSideProps } from "next";
+import type { Session } from "next-auth";
 import { useState } from "react";
 import { AccountSessions } from "@/components/AccountSessions";
 import { Layout } from "@/components/Layout";
@@ -30,8 +31,9 @@ export default function Profile({ user }: { user: SessionUser }) {
 
   async function loadUserinfo() {
     setFailure(null);
-    const response = await fetch("/api/keycloak/userinfo");
-    if (response.ok) setUserinfo((await response.json()) as UserInfo);
+    const response = await fetch("/api/keycloak/userinfo").catch(() => null);
+    if (!response) setFailure("The app could not be reached from this browser. Check your connection and try again.");
+    else if (response.ok) setUserinfo((await response.json()) as UserInfo);
     // The route says what failed: the session ended, the session store, or Keycloak (lib/http/sendError.ts).
     else setFailure(((await response.json().catch(() => ({}))) as { message?: string }).message ?? "Keycloak could not be reached. Please try again.");
   }
@@ -71,8 +73,8 @@ export default function Profile({ user }: { user: SessionUser }) {
   );
 }
 
-export const getServerSideProps: GetServerSideProps<{ user: SessionUser }> = async (context) => {
+export const getServerSideProps: GetServerSideProps<{ user: SessionUser; session: Session }> = async (context) => {
   const guard = await getAuth().guardPage(context);
   if (guard.kind === "redirect") return { redirect: guard.redirect };
-  return { props: { user: guard.user } };
+  return { props: { user: guard.user, session: guard.session } };
 };

@@ -101,6 +101,25 @@ describe("Your sessions", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("Keycloak could not be reached");
   });
 
+  it("says the app could not be reached when a request gets no answer at all, and gives the buttons back", async () => {
+    server.use(
+      http.get("*/api/account/sessions", () => HttpResponse.json({ sessions })),
+      http.delete("*/api/account/sessions/:id", () => HttpResponse.error()),
+    );
+    render(<AccountSessions />);
+    await userEvent.click(await screen.findByRole("button", { name: "Sign out Safari/18 on iOS iPhone" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("The app could not be reached from this browser. Nothing was changed");
+    expect(screen.getByRole("button", { name: "Sign out Safari/18 on iOS iPhone" })).toBeEnabled();
+    expect(screen.getByRole("button", { name: "Sign out everywhere" })).toBeEnabled();
+  });
+
+  it("says the app could not be reached when the list gets no answer, instead of loading forever", async () => {
+    server.use(http.get("*/api/account/sessions", () => HttpResponse.error()));
+    render(<AccountSessions />);
+    expect(await screen.findByRole("alert")).toHaveTextContent("The app could not be reached from this browser");
+    expect(screen.queryByText("Loading your sessions…")).toBeNull();
+  });
+
   it("says the session has ended, with Sign in, when the route says so (not an outage)", async () => {
     server.use(http.get("*/api/account/sessions", () => HttpResponse.json({ error: "SESSION_ENDED", message: "Your session has ended. Please sign in again." }, { status: 401 })));
     render(<AccountSessions />);

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page, type Request } from "@playwright/test";
 import { sessionEndedNotice } from "../../components/LiveSession";
 import { USERS } from "../../testing/users.mjs";
 import { signIn } from "../helpers";
@@ -16,13 +16,39 @@ async function idleTab(context: BrowserContext, app: string, path = "/profile"):
   return page;
 }
 
-/** The tab shows the signed-out state with `notice`, and no longer the user's data. */
-async function expectFlipped(page: Page, notice: string, startedAt: number): Promise<number> {
+/** How long a flipped tab is watched for requests it should no longer make, in ms. */
+const QUIET_AFTER_FLIP_MS = 2000;
+
+/** The tab says its session ended, with `notice`: how long after `startedAt`, in ms. */
+async function flippedAfter(page: Page, notice: string, startedAt: number): Promise<number> {
   await expect(page.getByRole("main").getByRole("alert")).toHaveText(notice, { timeout: FLIP_BOUND_MS + 3000 });
-  const ms = Date.now() - startedAt;
+  return Date.now() - startedAt;
+}
+
+/**
+ * The tab shows the signed-out state with `notice`, no longer the user's data, and a header offering "Sign in"; and
+ * then it stays quiet: no new live channel and no session refresh over and over.
+ */
+async function expectFlipped(page: Page, notice: string, startedAt: number): Promise<number> {
+  const ms = await flippedAfter(page, notice, startedAt);
+  await expectSignedOutAndQuiet(page);
+  return ms;
+}
+
+async function expectSignedOutAndQuiet(page: Page): Promise<void> {
   await expect(page.getByRole("main").getByText(USERS.alice.email)).toHaveCount(0);
   await expect(page.getByRole("main").getByRole("button", { name: "Sign in" })).toBeVisible();
-  return ms;
+  await expect(page.getByRole("banner").getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("button", { name: "Sign out" })).toHaveCount(0);
+  const requests: string[] = [];
+  const record = (request: Request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname === "/api/auth/events" || pathname === "/api/auth/csrf") requests.push(`${request.method()} ${pathname}`);
+  };
+  page.on("request", record);
+  await page.waitForTimeout(QUIET_AFTER_FLIP_MS);
+  page.off("request", record);
+  expect(requests).toEqual([]);
 }
 
 /** A second browser of the same user: its own cookies, its own Keycloak session. */
@@ -95,10 +121,24 @@ export function liveSessionScenarios(stack: StackDriver): void {
       const other = await secondBrowser(browser, stack.appA);
       const started = Date.now();
       expect((await other.request.post(`${stack.appA}/api/account/sign-out-everywhere`, { data: {} })).status()).toBe(204);
-      for (const tab of tabs) {
-        expect(await expectFlipped(tab, sessionEndedNotice("signed-out-everywhere"), started)).toBeLessThanOrEqual(FLIP_BOUND_MS + 1000);
-      }
+      // Watched together: each tab's time is its own, not the sum of the checks of the tabs before it.
+      const times = await Promise.all(tabs.map((tab) => flippedAfter(tab, sessionEndedNotice("signed-out-everywhere"), started)));
+      for (const ms of times) expect(ms).toBeLessThanOrEqual(FLIP_BOUND_MS + 1000);
+      await Promise.all(tabs.map((tab) => expectSignedOutAndQuiet(tab)));
       await other.close();
+    });
+
+    test("after Sign out in one tab, another tab of the browser says the user signed out there (not Keycloak)", async ({ context }) => {
+      countStreams(context);
+      await signIn(await context.newPage(), USERS.alice);
+      const signingOut = await idleTab(context, stack.appA);
+      const other = await idleTab(context, stack.appA);
+      await streamOpen(context, stack.appA);
+      const started = Date.now();
+      await signingOut.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+      // Keycloak's back-channel logout for this session arrives during the sign-out: it is the same sign-out.
+      const ms = await expectFlipped(other, sessionEndedNotice("signed-out"), started);
+      expect(ms).toBeLessThanOrEqual(FLIP_BOUND_MS + 1000);
     });
 
     test("where a proxy blocks the live channel, the tab still signs out when it gets focus", async ({ context }) => {

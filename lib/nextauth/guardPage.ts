@@ -1,4 +1,5 @@
 import type { GetServerSidePropsContext, Redirect } from "next";
+import type { Session } from "next-auth";
 import type { Clock } from "../clock";
 import type { SessionRead, SessionUser } from "./mirror/sessionRoute";
 
@@ -30,11 +31,11 @@ const CLOCK_SKEW_S = 5;
 
 /** The outcome of a page guard. */
 export type GuardResult =
-  | { kind: "allowed"; user: SessionUser }
+  | { kind: "allowed"; user: SessionUser; session: Session }
   | { kind: "redirect"; redirect: Redirect }
-  | { kind: "forbidden"; user: SessionUser }
+  | { kind: "forbidden"; user: SessionUser; session: Session }
   /** Keycloak came back from a re-authentication without a fresh auth_time: the page says so instead of looping. */
-  | { kind: "reauth-failed"; user: SessionUser };
+  | { kind: "reauth-failed"; user: SessionUser; session: Session };
 
 /** The sign-in page's error code for a session read that is not signed in (pages/auth/signin.tsx shows its message). */
 function signInErrorOf(read: Exclude<SessionRead, { status: "signed-in" }>): string | undefined {
@@ -61,24 +62,25 @@ export async function guardPage(
     if (error) params.set("error", error);
     return { kind: "redirect", redirect: { destination: `/auth/signin?${params}`, permanent: false } };
   }
-  const { user } = read;
+  // The session goes to the page too (its props' `session`), so the browser starts from what the server confirmed.
+  const { user, session } = read;
   const lacksRealmRole = requirements.realmRole !== undefined && !user.realmRoles.includes(requirements.realmRole);
   const lacksClientRole = requirements.clientRole !== undefined && !user.clientRoles.includes(requirements.clientRole);
   if (lacksRealmRole || lacksClientRole) {
     context.res.statusCode = 403;
-    return { kind: "forbidden", user };
+    return { kind: "forbidden", user, session };
   }
   const nowS = clock.nowMs() / 1000;
   if (requirements.maxAuthAgeS !== undefined && !(user.authTime !== null && nowS - user.authTime <= requirements.maxAuthAgeS + CLOCK_SKEW_S)) {
     const flag = Number(context.query[REAUTH_FLAG]);
     if (Number.isFinite(flag) && nowS - flag <= REAUTH_FLAG_TTL_S && flag <= nowS + CLOCK_SKEW_S) {
       context.res.statusCode = 403;
-      return { kind: "reauth-failed", user };
+      return { kind: "reauth-failed", user, session };
     }
     const params = new URLSearchParams({ callbackUrl: withoutReauthFlag(context.resolvedUrl), maxAge: String(requirements.maxAuthAgeS) });
     return { kind: "redirect", redirect: { destination: `/auth/reauth?${params}`, permanent: false } };
   }
-  return { kind: "allowed", user };
+  return { kind: "allowed", user, session };
 }
 
 /** The page's URL without an old flag, so the next round trip adds a fresh one. */
