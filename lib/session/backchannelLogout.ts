@@ -6,6 +6,9 @@ import type { KeyValueStore } from "../store/keyValueStore";
 import type { Revocation } from "./revocation";
 import { storeKeys } from "./storeKeys";
 
+/** How long a back-channel logout caused by a sign-out leaves the announcement to that sign-out, in ms. */
+export const SIGN_OUT_ANNOUNCEMENT_FALLBACK_MS = 2000;
+
 /** What a back-channel logout request did. */
 export type BackchannelOutcome = { ok: true; sid?: string; recorded: "store" | "instance" } | { ok: false; error: AppError };
 
@@ -37,12 +40,14 @@ export async function acceptBackchannelLogout(
   }
   const target = claims.sid ? { sid: claims.sid } : { sub: claims.sub as string };
   // Caused by this user's own "Sign out everywhere" (lib/session/signOutEverywhere.ts), or by a sign-out of this app
-  // (lib/session/signOut.ts): the session ends with that reason. A sign-out tells the browser's tabs itself, once it
-  // is over, so this revocation is not announced.
+  // (lib/session/signOut.ts): the session ends with that reason. A sign-out tells the browser's tabs itself once it
+  // is over; this revocation is announced only later, in case that sign-out never gets there (its instance stopped).
   const everywhere = claims.sub ? await bestEffort(() => store.get(storeKeys.everywhereUnderWay(claims.sub as string))) : null;
   const signingOut = !everywhere && claims.sid ? await bestEffort(() => store.get(storeKeys.signOutUnderWay(claims.sid as string))) : null;
   const reason = everywhere ? "signed-out-everywhere" : signingOut ? "signed-out" : "keycloak-logout";
-  const { recorded } = await deps.revocation.revoke(target, reason, { deferAnnouncement: Boolean(signingOut) });
+  const { recorded, announce } = await deps.revocation.revoke(target, reason, { deferAnnouncement: Boolean(signingOut) });
+  // A second announcement changes nothing: a live stream ends once.
+  if (announce) setTimeout(announce, SIGN_OUT_ANNOUNCEMENT_FALLBACK_MS).unref();
   const replayTtlMs = Math.max(1000, (claims.exp + 60) * 1000 - Date.now());
   await bestEffort(() => store.setIfAbsent(jtiKey, "1", replayTtlMs));
   log.info("BACKCHANNEL_LOGOUT_ACCEPTED", { by: claims.sid ? "sid" : "sub", recorded });

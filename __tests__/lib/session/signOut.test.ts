@@ -2,7 +2,7 @@ import { recordingResponse } from "@/testing/recordingResponse";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { http, HttpResponse } from "msw";
 import type { JWT } from "next-auth/jwt";
-import { acceptBackchannelLogout } from "@/lib/session/backchannelLogout";
+import { acceptBackchannelLogout, SIGN_OUT_ANNOUNCEMENT_FALLBACK_MS } from "@/lib/session/backchannelLogout";
 import { createLogoutQueue } from "@/lib/session/logoutQueue";
 import { createRevocation } from "@/lib/session/revocation";
 import { signOut, type SignOutDeps } from "@/lib/session/signOut";
@@ -84,6 +84,21 @@ describe("signOut", () => {
     expect(heard).toEqual(["signed-out"]);
     expect(await store.get(storeKeys.revokedSid(token.sid))).toBe("signed-out");
     expect(await store.get(storeKeys.signOutUnderWay(token.sid))).toBeNull();
+  });
+
+  it("still tells the tabs when the sign-out never announces its end (its instance stopped mid-handshake)", async () => {
+    const keycloak = { ...testKeycloak(), signingKeys: async () => realm.keys };
+    const instance = deps({ keycloak });
+    const heard: string[] = [];
+    instance.revocation.onRevoked((_target, reason) => heard.push(reason));
+    // What the stopped sign-out left: its app session revoked, unannounced, and the under-way mark for its sid.
+    await instance.revocation.revoke({ sessionId: token.sessionId }, "signed-out", { deferAnnouncement: true });
+    await store.set(storeKeys.signOutUnderWay(token.sid), "1", 10_000);
+    const logoutToken = await signLogoutToken(logoutClaims({ sid: token.sid }), realm.realmKey.privateKey);
+    await acceptBackchannelLogout(logoutToken, { keycloak, store, revocation: instance.revocation });
+    expect(heard).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, SIGN_OUT_ANNOUNCEMENT_FALLBACK_MS + 200));
+    expect(heard).toEqual(["signed-out"]);
   });
 
   it("revokes the app session, then ends the Keycloak session, and says Keycloak confirmed", async () => {
