@@ -45,6 +45,8 @@ export function sessionEndedNotice(reason: EndedBecause): string {
 
 /** Tabs of one browser share the stream's news on this channel; the one tab holding the stream holds this lock. */
 const CHANNEL = "kc-live-session";
+/** A page that starts with a session says so here (its `expires`), for tabs still showing an earlier session's end. */
+const SIGNED_IN_CHANNEL = "kc-live-session-signed-in";
 const LOCK = "kc-live-session-stream";
 /** Reconnection after the server refused the stream (the browser retries a dropped one by itself), ms. */
 const REFUSED_RETRY_MS = [2_000, 10_000, 30_000, 60_000];
@@ -83,6 +85,29 @@ export function LiveSessionProvider({ children }: { children: ReactNode }) {
   // Signed in again (here, or in another tab and refetched here): a notice about the session before is over.
   const current = ended && (!data || data.expires === ended.expires) ? ended : null;
   const over = current !== null;
+
+  // A tab showing an earlier session's end reloads once the browser has a new session (signed in again in this tab's
+  // refetch, or on another tab's page): what the server rendered was for the session before, maybe another user.
+  const endedExpires = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    endedExpires.current = ended ? (ended.expires ?? "") : undefined;
+    if (ended && data && data.expires !== ended.expires) window.location.reload();
+  }, [ended, data]);
+  useEffect(() => {
+    if (typeof BroadcastChannel === "undefined") return;
+    const channel = new BroadcastChannel(SIGNED_IN_CHANNEL);
+    channel.onmessage = (event: MessageEvent<{ expires?: string }>) => {
+      if (endedExpires.current !== undefined && event.data.expires && event.data.expires !== endedExpires.current) window.location.reload();
+    };
+    return () => channel.close();
+  }, []);
+  const signedInExpires = status === "authenticated" ? data?.expires : undefined;
+  useEffect(() => {
+    if (!signedInExpires || typeof BroadcastChannel === "undefined") return;
+    const channel = new BroadcastChannel(SIGNED_IN_CHANNEL);
+    channel.postMessage({ expires: signedInExpires });
+    channel.close();
+  }, [signedInExpires]);
   useEffect(() => {
     // Once over, nothing is watched until a new session is confirmed: the server would only say "ended" again.
     if (status !== "authenticated" || over) return;

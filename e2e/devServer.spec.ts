@@ -69,6 +69,9 @@ test("npm run dev starts the built-in provider, and sign-in and sign-out work in
     await page.goto(`${DEV_URL}/profile`);
     await expect(page.getByText("user", { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByText("viewer", { exact: true })).toBeVisible();
+    // The page is whole once "Your sessions" has loaded (its route compiles on first use in development); a sign-out
+    // before that would answer its request with 401, which the browser logs.
+    await expect(page.getByRole("button", { name: "Sign out everywhere" })).toBeVisible({ timeout: 60_000 });
   });
 
   await test.step("sign out; Sign in shows the login form again", async () => {

@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type BrowserContext, type Page, type Request } from "@playwright/test";
 import { sessionEndedNotice } from "../../components/LiveSession";
 import { USERS } from "../../testing/users.mjs";
-import { signIn } from "../helpers";
+import { signIn, signInAgain } from "../helpers";
 import type { StackDriver } from "./driver";
 
 /** The signed-out state an open tab must reach by itself within this long (issue 18), in ms. */
@@ -139,6 +139,19 @@ export function liveSessionScenarios(stack: StackDriver): void {
       // Keycloak's back-channel logout for this session arrives during the sign-out: it is the same sign-out.
       const ms = await expectFlipped(other, sessionEndedNotice("signed-out"), started);
       expect(ms).toBeLessThanOrEqual(FLIP_BOUND_MS + 1000);
+    });
+
+    test("a tab that flipped shows its page again, signed in, once the user signs in again in another tab", async ({ context }) => {
+      countStreams(context);
+      await signIn(await context.newPage(), USERS.alice);
+      const tab = await idleTab(context, stack.appA);
+      await streamOpen(context, stack.appA);
+      await stack.adminLogout(USERS.alice.username);
+      await flippedAfter(tab, sessionEndedNotice("keycloak-logout"), Date.now());
+      await signInAgain(await context.newPage(), USERS.alice);
+      await expect(tab.getByRole("main").getByText(USERS.alice.email).first()).toBeVisible({ timeout: 10_000 });
+      await expect(tab.getByRole("main").getByRole("alert")).toHaveCount(0);
+      await expect(tab.getByRole("banner").getByRole("button", { name: "Sign out" })).toBeVisible();
     });
 
     test("where a proxy blocks the live channel, the tab still signs out when it gets focus", async ({ context }) => {
