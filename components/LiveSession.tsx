@@ -113,13 +113,14 @@ export function LiveSessionProvider({ children }: { children: ReactNode }) {
     if (status !== "authenticated" || over) return;
     const stop = new AbortController();
     const channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel(CHANNEL);
-    const learn = (reason: SessionEndReason | undefined) => {
+    /** `fromServer`: this tab holds the stream; the others heard it from that tab. */
+    const learn = (reason: SessionEndReason | undefined, fromServer: boolean) => {
       endRef.current(reason ?? "ended");
-      // The read clears the cookie; next-auth tells the browser's other tabs to refetch (this tab's useSession keeps
-      // its last session until its own refetch: useLiveSession reads as signed out meanwhile).
-      void getSession().catch(() => undefined);
+      // Once per browser, by the tab that heard the server: the read clears the cookie, and next-auth tells the other
+      // tabs to refetch (useLiveSession reads as signed out in every tab meanwhile, this one included).
+      if (fromServer) void getSession().catch(() => undefined);
     };
-    if (channel) channel.onmessage = (event: MessageEvent<{ reason?: SessionEndReason }>) => learn(event.data.reason);
+    if (channel) channel.onmessage = (event: MessageEvent<{ reason?: SessionEndReason }>) => learn(event.data.reason, false);
 
     const holdStream = () =>
       new Promise<void>((release) => {
@@ -137,7 +138,7 @@ export function LiveSessionProvider({ children }: { children: ReactNode }) {
           source.addEventListener("session-ended", (event) => {
             const { reason } = JSON.parse((event as MessageEvent<string>).data) as { reason?: SessionEndReason };
             channel?.postMessage({ reason });
-            learn(reason);
+            learn(reason, true);
             finish();
           });
           source.addEventListener("error", () => {
