@@ -26,6 +26,11 @@ setupMswServer();
 
 const COOKIE = "next-auth.session-token";
 const nowS = () => Math.floor(Date.now() / 1000);
+/**
+ * The second the test cookies' and the seeded store's token times count from: computed once, so a cookie and the
+ * state seeded for it never differ by a second boundary crossed in between (the read path would rewrite the cookie).
+ */
+const T0_S = nowS();
 
 /** An unsigned JWT with the given claims: the app reads claims of tokens it got from the token endpoint. */
 const jwt = (claims: object) =>
@@ -43,8 +48,8 @@ function sessionToken(overrides: Partial<JWT> = {}): JWT {
     provider: "keycloak",
     id_token: jwt({ sid: "kc-sid-1" }),
     refresh_token: "rt-1",
-    expires_at: nowS() + 300,
-    refresh_expires_at: nowS() + 1800,
+    expires_at: T0_S + 300,
+    refresh_expires_at: T0_S + 1800,
     sessionId: "session-1",
     sid: "kc-sid-1",
     generation: GENERATION,
@@ -57,8 +62,8 @@ function sessionToken(overrides: Partial<JWT> = {}): JWT {
 async function seedTokens(
   store: KeyValueStore,
   accessExpiresInS = 300,
-  expiresAt = nowS() + accessExpiresInS,
-  refreshExpiresAt = nowS() + 1800,
+  expiresAt = T0_S + accessExpiresInS,
+  refreshExpiresAt = T0_S + 1800,
 ): Promise<void> {
   await store.set(storeKeys.generation, GENERATION, 600_000);
   await saveTokenState(
@@ -324,7 +329,7 @@ describe("GET /api/auth/session: the read path answers as next-auth's own route"
     ["was encrypted with a foreign secret", () => validCookie({}, "a-foreign-secret-that-is-long-enough-0123"), undefined],
     ["is not a JWE at all", async () => `${COOKIE}=not-a-jwe`, undefined],
   ])("treats a cookie that %s as a signed-out visitor, as next-auth does", async (_state, cookie, storedIdleEndS: number | undefined) => {
-    const answers = await bothAnswers({ cookie: await cookie(), seed: (store) => seedTokens(store, 300, nowS() + 300, storedIdleEndS) });
+    const answers = await bothAnswers({ cookie: await cookie(), seed: (store) => seedTokens(store, 300, T0_S + 300, storedIdleEndS) });
     expectSameAnswer(answers);
     expect(answers.readPath.json).toBe("{}");
     expect(answers.readPath.sessionCookies).toEqual(answers.library.sessionCookies);
